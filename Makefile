@@ -1,0 +1,38 @@
+# natofutures: `make run` sets up and runs the main job; `make test` sets up and runs every check.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP_RUN := $(VENV)/.installed-run
+STAMP_DEV := $(VENV)/.installed-dev
+
+.PHONY: run test lint typecheck clean data
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP_RUN): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(STAMP_DEV): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(STAMP_RUN)
+
+run: $(STAMP_RUN)
+	$(BIN)/natofutures data show spending --year 2024 --sort burden
+
+lint: $(STAMP_DEV)
+	$(BIN)/ruff check src tests scripts benchmarks
+
+typecheck: $(STAMP_DEV)
+	$(BIN)/mypy
+
+test: $(STAMP_DEV) lint typecheck
+	$(BIN)/python -m pytest
+
+data: $(STAMP_DEV)
+	$(BIN)/python scripts/build_data.py --raw ../shared/data/raw
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,5 @@
+"""``python -m natofutures`` runs the CLI."""
+
+from natofutures.cli import main
+
+main()

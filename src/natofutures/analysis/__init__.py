@@ -1,0 +1,1 @@
+"""Analysis: burden-sharing history, criteria, MCDA, SMAA, sensitivity, adoption forecast."""

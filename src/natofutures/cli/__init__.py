@@ -1,0 +1,33 @@
+"""The ``natofutures`` command line (Typer + Rich).
+
+Each command group lives in its own module and registers itself on :data:`app`; this module
+only wires them together and turns user errors into one line and exit status 2.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from natofutures.cli._app import app, console_err, state
+from natofutures.errors import NatoFuturesError
+
+# Command modules register their commands on ``app`` when imported.
+from natofutures.cli import analysis as _analysis  # noqa: F401,E402  (registration side effect)
+from natofutures.cli import data as _data  # noqa: F401,E402
+from natofutures.cli import engine as _engine  # noqa: F401,E402
+from natofutures.cli import history as _history  # noqa: F401,E402
+
+__all__ = ["app", "main"]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI, print user errors as one line, exit 2."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    state.debug = "--debug" in args
+    try:
+        app(args=args, prog_name="natofutures")
+    except NatoFuturesError as exc:
+        if state.debug:
+            raise
+        console_err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)

@@ -1,0 +1,1 @@
+"""``natofutures data …``: explore the bundled, sourced data (filled in by the data module)."""

@@ -1,0 +1,1 @@
+"""CLI commands for the engine area (registered on the root app when imported)."""

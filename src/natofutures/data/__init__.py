@@ -1,0 +1,1 @@
+"""Bundled, sourced data: loaders for the country registry, the panel and other tables."""
