@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import sys
 
+# Command modules register their commands on ``app`` when imported.
+from natofutures.cli import analysis as _analysis  # noqa: F401  (registration side effect)
+from natofutures.cli import data as _data  # noqa: F401
+from natofutures.cli import engine as _engine  # noqa: F401
+from natofutures.cli import history as _history  # noqa: F401
 from natofutures.cli._app import app, console_err, state
 from natofutures.errors import NatoFuturesError
-
-# Command modules register their commands on ``app`` when imported.
-from natofutures.cli import analysis as _analysis  # noqa: F401,E402  (registration side effect)
-from natofutures.cli import data as _data  # noqa: F401,E402
-from natofutures.cli import engine as _engine  # noqa: F401,E402
-from natofutures.cli import history as _history  # noqa: F401,E402
 
 __all__ = ["app", "main"]
 
