@@ -244,7 +244,7 @@ class RunStore:
         """
         if kind not in RUN_KINDS:
             raise InputError(f"kind: {kind!r} is not allowed; expected one of {RUN_KINDS}")
-        run_id = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+        run_id = uuid.uuid4().hex[:10]
         final_dir = self.arrays_root / run_id
         if arrays is not None:
             tmp_dir = self.arrays_root / f".tmp-{run_id}"

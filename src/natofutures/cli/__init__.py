@@ -10,9 +10,13 @@ import sys
 
 # Command modules register their commands on ``app`` when imported.
 from natofutures.cli import analysis as _analysis  # noqa: F401  (registration side effect)
+from natofutures.cli import calibrate as _calibrate  # noqa: F401
 from natofutures.cli import data as _data  # noqa: F401
 from natofutures.cli import engine as _engine  # noqa: F401
 from natofutures.cli import history as _history  # noqa: F401
+from natofutures.cli import runs as _runs  # noqa: F401
+from natofutures.cli import serve as _serve  # noqa: F401
+from natofutures.cli import stress as _stress  # noqa: F401
 from natofutures.cli._app import app, console_err, state
 from natofutures.errors import NatoFuturesError
 

@@ -1,1 +1,512 @@
-"""CLI commands for the analysis area (registered on the root app when imported)."""
+"""CLI commands of the analysis area: ``compare`` (the main job), ``sensitivity``, ``forecast``.
+
+Registered on the root app when imported. Every printed number is traceable to the run
+footer (run id, seed, draws, horizon, scenario hashes, data and package version).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import typer
+from rich.table import Table
+
+from natofutures.cli._app import app, console, console_err
+from natofutures.errors import InputError
+
+_POSTURES_HELP = (
+    "Comma-separated built-in postures (default: all four), e.g. "
+    "business_as_usual,division_of_labor."
+)
+
+
+@contextmanager
+def _status(enabled: bool) -> Iterator[Any]:
+    """A spinner on stderr (never on stdout, so --json output stays clean)."""
+    if not enabled:
+        yield lambda _msg: None
+        return
+    with console_err.status("starting") as status:
+        yield lambda msg: status.update(msg)
+
+
+def _split(text: str | None) -> list[str]:
+    return [t.strip() for t in (text or "").split(",") if t.strip()]
+
+
+def _fmt(x: float) -> str:
+    a = abs(x)
+    if a == 0:
+        return "0"
+    if a >= 100:
+        return f"{x:.0f}"
+    if a >= 10:
+        return f"{x:.1f}"
+    if a >= 1:
+        return f"{x:.2f}"
+    return f"{x:.3f}"
+
+
+def _emit_json(payload: dict[str, Any]) -> None:
+    typer.echo(json.dumps(payload, indent=2, allow_nan=False))
+
+
+# ----------------------------------------------------------------------------- compare
+def _scorecard_table(res: Any) -> Table:
+    from natofutures.analysis.criteria import CRITERIA, CRITERION_NAMES
+
+    t = Table(
+        title="Scorecard: median and [90% band] over the draws (↑ higher is better, ↓ lower); "
+        "best median per criterion in green",
+        title_justify="left",
+    )
+    t.add_column("criterion (unit)", no_wrap=True)
+    for p in res.postures:
+        t.add_column(p, justify="right", overflow="fold")
+    med = res.scorecard.xs("median", axis=1, level="stat")
+    lo = res.scorecard.xs("p05", axis=1, level="stat")
+    hi = res.scorecard.xs("p95", axis=1, level="stat")
+    for c in CRITERION_NAMES:
+        crit = CRITERIA[c]
+        values = med[c].to_numpy()
+        best = values.max() if crit.direction > 0 else values.min()
+        tie = bool(np.isclose(values, best).all())
+        cells = []
+        for i in range(len(res.postures)):
+            text = f"{_fmt(values[i])}\n[{_fmt(lo[c].iloc[i])}–{_fmt(hi[c].iloc[i])}]"
+            best_here = bool(np.isclose(values[i], best)) and not tie
+            cells.append(f"[bold green]{text}[/]" if best_here else text)
+        arrow = "↑" if crit.direction > 0 else "↓"
+        t.add_row(f"{c} {arrow}\n[dim]{crit.unit}[/]", *cells, end_section=True)
+    return t
+
+
+def _rankings_table(res: Any) -> Table:
+    n = len(res.postures)
+    t = Table(
+        title="Rankings per perspective: weighted sum and TOPSIS of the medians (score, rank); "
+        "SMAA rank acceptability P(rank r) with Dirichlet weights × draws",
+        title_justify="left",
+    )
+    t.add_column("perspective", no_wrap=True)
+    t.add_column("posture", no_wrap=True)
+    t.add_column("w. sum", justify="right", no_wrap=True)
+    t.add_column("TOPSIS", justify="right", no_wrap=True)
+    for r in range(1, n + 1):
+        t.add_column(f"P({r})", justify="right", no_wrap=True)
+    t.add_column("mean\nrank", justify="right", no_wrap=True)
+    table = res.rankings.to_dict("index")
+    for view in res.perspectives:
+        winner = res.winner(view.name)
+        for k, p in enumerate(res.postures):
+            row = table[(view.name, p)]
+            style = "bold green" if p == winner else ""
+            t.add_row(
+                view.name if k == 0 else "",
+                f"[{style}]{p}[/]" if style else p,
+                f"{row['weighted_sum']:.3f} ({row['weighted_sum_rank']})",
+                f"{row['topsis']:.3f} ({row['topsis_rank']})",
+                *[f"{row[f'p_rank_{r}']:.0%}" for r in range(1, n + 1)],
+                f"{row['mean_rank']:.2f}",
+                end_section=k == n - 1,
+            )
+    return t
+
+
+def _forecast_table(forecast: Any, title: str) -> Table:
+    t = Table(title=title, title_justify="left")
+    t.add_column("posture")
+    t.add_column("P(adopted)", justify="right")
+    top = forecast.idxmax()
+    for p, v in forecast.items():
+        t.add_row(f"[bold green]{p}[/]" if p == top else str(p), f"{v:.0%}")
+    return t
+
+
+def _central_weights_line(res: Any, view: str) -> str:
+    from natofutures.analysis.criteria import CRITERION_NAMES
+
+    i = res.postures.index(res.winner(view))
+    cw = res.smaa[view].central_weights[i]
+    if np.isnan(cw).any():
+        return ""
+    top = [j for j in np.argsort(-cw)[:3] if cw[j] >= 0.005]
+    return ", ".join(f"{CRITERION_NAMES[j]} {cw[j]:.2f}" for j in top)
+
+
+def _footer(run: dict[str, Any]) -> str:
+    hashes = " ".join(f"{k}={v[:12]}" for k, v in run["scenario_hashes"].items())
+    return (
+        f"run {run.get('run_id', '-')}: seed={run['seed']} draws={run['draws']} "
+        f"horizon={run['t0']}–{run['horizon']} data={run['data_version']} "
+        f"natofutures={run['package_version']}"
+        + (f" smaa={run['smaa_samples']}×{run['smaa_method']}" if "smaa_samples" in run else "")
+        + f" status_quo_bonus={run['status_quo_bonus']}\nscenarios: {hashes}"
+    )
+
+
+def _write_report(res: Any, directory: Path) -> None:
+    """Minimal dump (the HTML report is a later issue): JSON + CSVs, written atomically."""
+    directory = directory.expanduser()
+    if directory.exists() and not directory.is_dir():
+        raise InputError(f"--report: {str(directory)!r} is a file; expected a directory")
+    parent = directory.parent if str(directory.parent) else Path(".")
+    if not parent.is_dir():
+        raise InputError(f"--report: parent folder {str(parent)!r} does not exist")
+    tmp = Path(tempfile.mkdtemp(prefix=".natofutures-report-", dir=parent))
+    try:
+        (tmp / "compare.json").write_text(json.dumps(res.to_dict(), indent=2), encoding="utf-8")
+        flat = res.scorecard.copy()
+        flat.columns = [f"{c}.{s}" for c, s in flat.columns]
+        flat.to_csv(tmp / "scorecard.csv")
+        res.rankings.to_csv(tmp / "rankings.csv")
+        res.forecast.to_csv(tmp / "forecast.csv")
+        directory.mkdir(parents=True, exist_ok=True)
+        for f in tmp.iterdir():
+            os.replace(f, directory / f.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _record(kind: str, res: Any, argv: list[str], store: Path | None, **tables: Any) -> str:
+    """Keep the run in the runs store (``natofutures runs``); returns the stored run id."""
+    import hashlib
+
+    import pandas as pd
+
+    from natofutures.store import RunStore
+
+    scenario_json = json.dumps(res.scenario_json, sort_keys=True, separators=(",", ":"))
+    frames = {
+        name: (df.reset_index() if isinstance(df, pd.DataFrame) else df.to_frame().reset_index())
+        for name, df in tables.items()
+    }
+    return RunStore(store).record(
+        kind=kind,
+        command=" ".join(["natofutures", kind, *argv]),
+        scenario_json=scenario_json,
+        scenario_hash=hashlib.sha256(scenario_json.encode()).hexdigest(),
+        package_version=str(res.run["package_version"]),
+        data_version=str(res.run["data_version"]),
+        tables=frames,
+        posture=",".join(res.postures),
+        seed=int(res.run["seed"]),
+        draws=int(res.run["draws"]) if "draws" in res.run else None,
+        horizon=int(res.run["horizon"]),
+        labels={"run_id": str(res.run.get("run_id", ""))},
+    )
+
+
+def _argv(**options: Any) -> list[str]:
+    """The command line that reproduces a run (for the runs store)."""
+    out: list[str] = []
+    for key, value in options.items():
+        flag = "--" + key.replace("_", "-")
+        if value is None or value is False:
+            continue
+        if value is True:
+            out.append(flag)
+        elif isinstance(value, list):
+            for v in value:
+                out += [flag, str(v)]
+        else:
+            out += [flag, str(value)]
+    return out
+
+
+@app.command("compare")
+def compare_cmd(
+    files: list[Path] | None = typer.Argument(
+        None, help="Posture or scenario YAML/JSON files to compare (with or instead of --postures)."
+    ),
+    postures: str | None = typer.Option(None, "--postures", help=_POSTURES_HELP),
+    draws: int = typer.Option(
+        1000, "--draws", help="Monte Carlo draws per posture (0 = central case)."
+    ),
+    seed: int = typer.Option(20220914, "--seed", help="Seed shared by all postures."),
+    horizon: int = typer.Option(2045, "--horizon", help="Last simulated year."),
+    perspective: list[str] | None = typer.Option(
+        None,
+        "--perspective",
+        help="Perspective name or YAML file; repeat for several (default: all).",
+    ),
+    weights: str | None = typer.Option(
+        None, "--weights", help="Extra perspective 'custom', e.g. europe_risk=3,us_cost=1."
+    ),
+    smaa_samples: int = typer.Option(
+        100_000, "--smaa-samples", help="SMAA samples per perspective."
+    ),
+    status_quo_bonus: float | None = typer.Option(
+        None,
+        "--status-quo-bonus",
+        help="Bargaining model's status-quo bonus (default from stakeholders.yaml).",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print everything as JSON."),
+    report: Path | None = typer.Option(
+        None, "--report", help="Also write JSON and CSV files to DIR."
+    ),
+    record: bool = typer.Option(
+        True, "--record/--no-record", help="Keep the run in the runs store (natofutures runs)."
+    ),
+    store: Path | None = typer.Option(
+        None, "--store", help="Folder of the runs store (default: NATOFUTURES_STORE or user data)."
+    ),
+) -> None:
+    """Compare the futures of NATO: scorecard, rankings per perspective, adoption forecast.
+
+    Example: natofutures compare --draws 500 --perspective restrainer --perspective atlanticist
+    """
+    from natofutures.analysis.compare import compare
+
+    chosen: list[Any] = [*_split(postures), *(files or [])]
+    with _status(not as_json) as update:
+        res = compare(
+            chosen or None,
+            draws=draws,
+            seed=seed,
+            horizon=horizon,
+            perspectives=perspective or None,
+            weights=weights,
+            smaa_samples=smaa_samples,
+            status_quo_bonus=status_quo_bonus,
+            progress=update,
+        )
+    if report is not None:
+        _write_report(res, report)
+    stored = None
+    if record:
+        flat = res.scorecard.copy()
+        flat.columns = [".".join(map(str, col)) for col in flat.columns]
+        argv = _argv(
+            postures=",".join(res.postures) if not files else None,
+            draws=draws,
+            seed=seed,
+            horizon=horizon,
+            perspective=perspective,
+            weights=weights,
+            smaa_samples=smaa_samples,
+            status_quo_bonus=status_quo_bonus,
+        )
+        argv += [str(f) for f in files or []]
+        stored = _record(
+            "compare", res, argv, store,
+            scorecard=flat, rankings=res.rankings, forecast=res.forecast,
+        )
+    if as_json:
+        _emit_json(res.to_dict())
+        return
+    console.print(_scorecard_table(res))
+    console.print(_rankings_table(res))
+    console.print(
+        _forecast_table(
+            res.forecast,
+            "Adoption forecast (bargaining model, status-quo bonus)",
+        )
+    )
+    console.print("[bold]Verdicts[/] (winner = highest SMAA P(1st); drivers = its weighted lead):")
+    for view in res.perspectives:
+        cw = _central_weights_line(res, view.name)
+        console.print(
+            f"  [bold]{view.name}[/]: {res.summary[view.name]}"
+            + (f". Central weights: {cw}" if cw else ""),
+            highlight=False,
+        )
+    console.print(_footer(res.run), style="dim", highlight=False)
+    if stored is not None:
+        console.print(f"stored as run {stored} (natofutures runs show {stored})", style="dim")
+    if report is not None:
+        console.print(f"wrote compare.json, scorecard.csv, rankings.csv, forecast.csv to {report}")
+
+
+# ----------------------------------------------------------------------------- forecast
+@app.command("forecast")
+def forecast_cmd(
+    postures: str | None = typer.Option(None, "--postures", help=_POSTURES_HELP),
+    draws: int = typer.Option(1000, "--draws", help="Monte Carlo draws per posture."),
+    seed: int = typer.Option(20220914, "--seed", help="Seed shared by all postures."),
+    horizon: int = typer.Option(2045, "--horizon", help="Last simulated year."),
+    status_quo_bonus: float | None = typer.Option(
+        None, "--status-quo-bonus", help="Status-quo bonus (judgement; default 0.10, range 0–0.25)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Forecast which future NATO adopts: stakeholders, clout from data, bargaining model.
+
+    Example: natofutures forecast --status-quo-bonus 0.2
+    """
+    from natofutures.analysis.compare import forecast
+
+    with _status(not as_json) as update:
+        res = forecast(
+            _split(postures) or None,
+            draws=draws,
+            seed=seed,
+            horizon=horizon,
+            status_quo_bonus=status_quo_bonus,
+            progress=update,
+        )
+    if as_json:
+        _emit_json(res.to_dict())
+        return
+    postures_list = list(res.forecast.index)
+    t = Table(
+        title="Stakeholders: clout (share of alliance GDP and spending, from the data), salience "
+        "(judgement), bargaining weight ∝ clout × salience, utility per posture (0–1)",
+        title_justify="left",
+    )
+    t.add_column("stakeholder", no_wrap=True)
+    for col in ("clout", "salience", "weight"):
+        t.add_column(col, justify="right", no_wrap=True)
+    for col in postures_list:
+        t.add_column(col.replace("_", " "), justify="right")
+    table = res.stakeholders.to_dict("index")
+    for row in table.values():
+        t.add_row(
+            str(row["label"]),
+            f"{row['clout']:.1%}",
+            f"{row['salience']:.2f}",
+            f"{row['weight']:.1%}",
+            *[
+                f"[bold green]{row[f'utility:{p}']:.2f}[/]"
+                if p == row["favourite"]
+                else f"{row[f'utility:{p}']:.2f}"
+                for p in postures_list
+            ],
+        )
+    console.print(t)
+    console.print(
+        _forecast_table(res.forecast, f"Adoption forecast (status quo: {res.status_quo})")
+    )
+    sweep = Table(
+        title="The forecast over the judgement range of the status-quo bonus",
+        title_justify="left",
+    )
+    sweep.add_column("bonus", justify="right")
+    for p in postures_list:
+        sweep.add_column(p.replace("_", " "), justify="right")
+    for bonus, row in zip(
+        res.status_quo_sweep.index, res.status_quo_sweep.to_dict("records"), strict=True
+    ):
+        sweep.add_row(f"{bonus:.2f}", *[f"{row[p]:.0%}" for p in postures_list])
+    console.print(sweep)
+    console.print(_footer(res.run), style="dim", highlight=False)
+
+
+# ----------------------------------------------------------------------------- sensitivity
+def _plot(result: Any, directory: Path, title: str) -> list[Path]:
+    """Horizontal bar charts (tornado-style, sorted) per output: PNG and offline HTML."""
+    import plotly.graph_objects as go
+    from matplotlib.figure import Figure
+    from plotly.subplots import make_subplots
+
+    directory.mkdir(parents=True, exist_ok=True)
+    key = result.main_index
+    other = "S1" if result.method == "sobol" else "sigma"
+    outputs = list(dict.fromkeys(result.indices.index.get_level_values("output")))
+    fig = Figure(figsize=(6 * len(outputs), 0.35 * 20 + 1.5))
+    axes = fig.subplots(1, len(outputs), squeeze=False)[0]
+    pfig = make_subplots(rows=1, cols=len(outputs), subplot_titles=outputs)
+    for k, out in enumerate(outputs):
+        df = result.indices.loc[out].sort_values(key)
+        y = np.arange(len(df))
+        ax = axes[k]
+        ax.barh(y + 0.2, df[key].to_numpy(), height=0.4, label=key)
+        ax.barh(y - 0.2, df[other].to_numpy(), height=0.4, label=other)
+        ax.set_yticks(y, df.index.tolist(), fontsize=7)
+        ax.set_title(out, fontsize=9)
+        if k == 0:
+            ax.legend(fontsize=7)
+        for name in (key, other):
+            pfig.add_trace(
+                go.Bar(
+                    x=df[name].to_numpy(),
+                    y=df.index.tolist(),
+                    orientation="h",
+                    name=name,
+                    showlegend=k == 0,
+                ),
+                row=1,
+                col=k + 1,
+            )
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    png = directory / "sensitivity.png"
+    html = directory / "sensitivity.html"
+    fig.savefig(png, dpi=110)
+    pfig.update_layout(title=title, barmode="group", height=600)
+    pfig.write_html(html, include_plotlyjs=True, full_html=True)
+    return [png, html]
+
+
+@app.command("sensitivity")
+def sensitivity_cmd(
+    method: str = typer.Option("sobol", "--method", help="sobol (S1, ST) or morris (mu*, sigma)."),
+    output: str = typer.Option(
+        "europe_risk", "--output", help="A criterion, or rank:PERSPECTIVE (who ranks first)."
+    ),
+    n: int | None = typer.Option(
+        None, "--n", help="SALib base sample size (default 64 for sobol, 20 for morris)."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Seed of SALib's sampler and bootstrap."),
+    horizon: int = typer.Option(2045, "--horizon", help="Last simulated year."),
+    postures: str | None = typer.Option(None, "--postures", help=_POSTURES_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print the indices as JSON."),
+    plot: Path | None = typer.Option(
+        None, "--plot", help="Write sensitivity.png and .html to DIR."
+    ),
+) -> None:
+    """Global sensitivity (SALib) of an outcome, or of who ranks first, to the uncertain parameters.
+
+    Example: natofutures sensitivity --method morris --output rank:atlanticist
+    """
+    from natofutures.analysis import sensitivity as sens
+
+    if method not in sens.SENS_METHODS:
+        raise InputError(
+            f"--method: {method!r} is not allowed; expected one of {', '.join(sens.SENS_METHODS)}"
+        )
+    size = n if n is not None else (64 if method == "sobol" else 20)
+    with _status(not as_json) as update:
+        update(f"running the model on SALib's {method} sample")
+        res = sens.run_model(
+            output,
+            method=method,
+            n=size,
+            seed=seed,
+            horizon=horizon,
+            postures=_split(postures) or None,
+        )
+    label = sens.parse_output(output).label
+    if as_json:
+        _emit_json({"output": label, "horizon": horizon, **res.to_dict()})
+        return
+    key = res.main_index
+    cols = ["S1", "ST"] if res.method == "sobol" else ["mu_star", "sigma"]
+    outputs = list(dict.fromkeys(res.indices.index.get_level_values("output")))
+    t = Table(
+        title=f"Sensitivity of {label} ({res.method}, {res.samples} model evaluations per "
+        f"posture, seed {seed}); parameters ordered by {key} of the first posture",
+        title_justify="left",
+    )
+    t.add_column("parameter", no_wrap=True)
+    for out in outputs:
+        for c in cols:
+            t.add_column(f"{out}\n{c}", justify="right")
+    first = res.indices.loc[outputs[0]].sort_values(key, ascending=False)
+    for param in first.index:
+        t.add_row(
+            str(param),
+            *[_fmt(float(res.indices.loc[(out, param), c])) for out in outputs for c in cols],
+        )
+    console.print(t)
+    if plot is not None:
+        files = _plot(res, plot, f"Sensitivity of {label} ({res.method})")
+        console.print("wrote " + ", ".join(str(f) for f in files))

@@ -1,0 +1,444 @@
+"""Stress tests: built-in crisis scenarios run under each posture (MODEL.md section 7).
+
+A stress scenario is an ordinary scenario file (``parameters/scenarios/*.yaml``, the schema
+of :mod:`natofutures.scenario`) whose dated shocks describe a crisis. :func:`stress` runs it
+through the public engine (:func:`natofutures.simulate`) under each posture - the file's
+posture is replaced, everything else kept - and, with the same draws and seed, the posture
+without the shocks as a counterfactual. It reports, per posture:
+
+- theatre balances before, during and after the crisis (median and 5-95% band);
+- the probability that deterrence fails over the crisis window, ``1 − Π(1 − h)``;
+- the probability that the coalition holds if it fails (the engine's ``hold_probability``
+  in the war year);
+- whether and when the US re-engages under the offshore-balancing trigger (``reengaged``);
+- US power delivered to the theatre not at war, before and during the crisis;
+- the European spending response afterwards, against the counterfactual without shocks.
+
+The *start year* of a scenario is the year of its first ``war`` shock, or of its first shock
+if it has no war. The *crisis window* runs from the first shock to the last war (without a
+war: to three years after the start); "before" is the year before the window, "during" the
+war year in the theatre (else the start year), "after" three years later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from natofutures.errors import InputError, not_allowed
+from natofutures.parameters import PACKAGE_DIR, list_names
+
+__all__ = [
+    "StressResult",
+    "StressScenario",
+    "list_scenarios",
+    "load_stress_scenario",
+    "scenario_names",
+    "stress",
+    "write_plots",
+]
+
+THEATRES_REPORTED = ("europe", "indo_pacific")
+AFTER_YEARS = 3  # "after" = this many years after the crisis peak
+RESPONSE_YEARS = 5  # European spending response measured this many years after the crisis
+DEFAULT_POSTURES = (
+    "business_as_usual",
+    "democracy_international",
+    "global_vs_china",
+    "division_of_labor",
+)
+_KEEP = (
+    "balance",
+    "hazard",
+    "hold_probability",
+    "coalition_holds",
+    "war_started",
+    "reengaged",
+    "delivered",
+    "europe_burden",
+    "us_allocation",
+)
+
+
+# --------------------------------------------------------------------------- scenarios
+def scenario_names() -> list[str]:
+    """Names of the built-in stress scenarios."""
+    return list_names("scenarios")
+
+
+@dataclass(frozen=True)
+class StressScenario:
+    """A stress scenario file, validated: the scenario and what the report needs from it."""
+
+    name: str
+    path: Path
+    base: Any  # the validated natofutures.scenario.Scenario of the file
+    description: str
+    start_year: int
+    war_years: dict[str, int]  # theatre -> first war year
+    window: tuple[int, int]  # crisis window: first shock year .. last war year (or start + 3)
+    shocks: tuple[dict[str, Any], ...]
+
+    def scenario(self, posture: str | None = None) -> Any:
+        """The scenario under ``posture``: that posture's levers with the file's overrides,
+        uncertainty specs, shocks, name and horizon (validated again, all-or-nothing)."""
+        if posture is None:
+            return self.base
+        from natofutures.scenario import posture as load_posture
+
+        sc = load_posture(posture).with_overrides(self.base.overrides)
+        sc = sc.with_shocks(list(self.shocks))
+        return sc.model_copy(
+            update={
+                "name": self.base.name,
+                "description": self.base.description,
+                "uncertainty": dict(self.base.uncertainty),
+                "horizon": self.base.horizon,
+            }
+        )
+
+    def shock_summary(self) -> str:
+        """One line listing the shocks, e.g. ``war europe 2027; intentions RUS=1 2026+2y``."""
+        parts = []
+        for s in self.shocks:
+            kind, year = s["kind"], s["year"]
+            if kind == "war":
+                parts.append(f"war {s['theatre']} {year}")
+            elif kind == "intentions":
+                dur = f"+{s['duration']}y" if s.get("duration") else "+"
+                parts.append(f"intentions {s['adversary']}={s['value']:g} {year}{dur}")
+            elif kind in ("spending", "gdp"):
+                parts.append(f"{kind} {s['country']}×{s['factor']:g} {year}")
+            elif kind == "us_withdrawal":
+                parts.append(f"US withdrawal {s['theatre']} {year}")
+            else:
+                parts.append(f"{kind} {s['factor']:g} {year}")
+        return "; ".join(parts)
+
+
+def load_stress_scenario(name_or_path: str | Path) -> StressScenario:
+    """A built-in stress scenario by name, or any scenario file; validated completely."""
+    from natofutures.scenario import load_scenario
+
+    text = str(name_or_path)
+    if text in scenario_names():
+        path = PACKAGE_DIR / "scenarios" / f"{text}.yaml"
+    else:
+        path = Path(text)
+        if path.suffix.lower() not in {".yaml", ".yml", ".json"} or not path.is_file():
+            raise not_allowed(
+                "scenario",
+                text,
+                f"one of {', '.join(scenario_names())} or a scenario YAML/JSON file",
+            )
+    sc = load_scenario(path)  # the engine's schema and validation
+    shocks = tuple(s.model_dump(mode="json") for s in sc.shocks)
+    if not shocks:
+        raise not_allowed(
+            f"{path.name}: shocks", [], "at least one dated shock in a stress scenario"
+        )
+    wars: dict[str, int] = {}
+    for s in shocks:
+        if s["kind"] == "war":
+            wars[s["theatre"]] = min(wars.get(s["theatre"], 9999), int(s["year"]))
+    first = min(int(s["year"]) for s in shocks)
+    start = min(wars.values()) if wars else first
+    # the crisis: up to the last war, or - without a war - the shock year and the years after
+    end = max(wars.values()) if wars else start + AFTER_YEARS
+    return StressScenario(
+        name=sc.name,
+        path=path,
+        base=sc,
+        description=" ".join(sc.description.split()),
+        start_year=start,
+        war_years=wars,
+        window=(min(first, start), end),
+        shocks=shocks,
+    )
+
+
+def list_scenarios() -> pd.DataFrame:
+    """The built-in stress scenarios: name, start year, shocks and what each represents."""
+    rows = []
+    for name in scenario_names():
+        s = load_stress_scenario(name)
+        rows.append(
+            {
+                "name": s.name,
+                "start_year": s.start_year,
+                "shocks": s.shock_summary(),
+                "description": s.description,
+                "file": str(s.path),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- result
+@dataclass(frozen=True)
+class StressResult:
+    """Outcome of a stress test: one summary row per posture and a tidy balance table."""
+
+    scenario: str
+    description: str
+    start_year: int
+    war_years: dict[str, int]
+    window: tuple[int, int]
+    draws: int
+    seed: int
+    summary: pd.DataFrame
+    balances: pd.DataFrame
+    datasets: dict[str, Any] = field(repr=False, default_factory=dict)
+    baselines: dict[str, Any] = field(repr=False, default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready result (NaN as None)."""
+
+        def clean(df: pd.DataFrame) -> list[dict[str, Any]]:
+            out = df.astype(object).where(df.notna(), None).to_dict(orient="records")
+            return [{str(k): _py(v) for k, v in row.items()} for row in out]
+
+        return {
+            "scenario": self.scenario,
+            "description": self.description,
+            "start_year": self.start_year,
+            "war_years": self.war_years,
+            "crisis_window": list(self.window),
+            "draws": self.draws,
+            "seed": self.seed,
+            "summary": clean(self.summary),
+            "balances": clean(self.balances),
+        }
+
+
+def _py(v: Any) -> Any:
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+# --------------------------------------------------------------------------- the runner
+def _check_draws(draws: object) -> int:
+    if isinstance(draws, bool) or not isinstance(draws, int | np.integer) or int(draws) < 0:
+        raise not_allowed("draws", draws, "an integer >= 0 (0 = deterministic central case)")
+    return int(draws)
+
+
+def _check_postures(postures: Iterable[str] | None) -> list[str]:
+    from natofutures.scenario import posture as load_posture
+
+    names = list(DEFAULT_POSTURES if postures is None else postures)
+    if not names:
+        raise not_allowed("postures", names, "at least one posture name or posture file")
+    for p in names:
+        if not isinstance(p, str):
+            raise not_allowed("postures", p, "posture names (strings)")
+        load_posture(p)  # raises ScenarioError naming the allowed postures
+    return names
+
+
+def _years(ds: Any) -> list[int]:
+    return [int(y) for y in ds.year.values]
+
+
+def _clip_year(year: int, ds: Any) -> int:
+    years = _years(ds)
+    return min(max(year, years[0]), years[-1])
+
+
+def _quantiles(values: np.ndarray) -> tuple[float, float, float]:
+    vals = np.asarray(values, dtype=float).ravel()
+    vals = vals[np.isfinite(vals)]
+    if vals.size == 0:
+        return float("nan"), float("nan"), float("nan")
+    q = np.quantile(vals, [0.5, 0.05, 0.95])
+    return float(q[0]), float(q[1]), float(q[2])
+
+
+def _phase_years(st: StressScenario, theatre: str, ds: Any) -> dict[str, int]:
+    during = st.war_years.get(theatre, st.start_year)
+    return {
+        "before": _clip_year(st.window[0] - 1, ds),
+        "during": _clip_year(during, ds),
+        "after": _clip_year(during + AFTER_YEARS, ds),
+    }
+
+
+def _summarise(st: StressScenario, posture: str, ds: Any, base: Any, levers: Any) -> dict[str, Any]:
+    """One summary row for one posture."""
+    lo, hi = (_clip_year(y, ds) for y in st.window)
+    row: dict[str, Any] = {"posture": posture}
+    for t in THEATRES_REPORTED:
+        h = ds.hazard.sel(theatre=t, year=slice(lo, hi)).to_numpy().astype(float)
+        p_fail = 1.0 - np.prod(1.0 - h, axis=1)
+        row[f"p_deterrence_fails_{t}"] = float(np.mean(p_fail))
+        war_year = _clip_year(st.war_years.get(t, st.start_year), ds)
+        hold = ds.hold_probability.sel(theatre=t, year=war_year).to_numpy().astype(float)
+        row[f"p_holds_if_fails_{t}"] = float(np.mean(hold))
+    # offshore-balancing trigger
+    reeng = ds.reengaged.to_numpy().astype(bool)
+    years = np.array(_years(ds))
+    fired = reeng.any(axis=1)
+    row["offshore_enabled"] = bool(float(levers.parameter("offshore.enabled")) >= 0.5)
+    row["reengaged_share"] = float(fired.mean())
+    first = np.where(fired, years[np.argmax(reeng, axis=1)], -1)
+    row["reengaged_year_median"] = float(np.median(first[fired])) if fired.any() else None
+    # US power in the theatre(s) not at war
+    us = ds.delivered.sel(country="USA")
+    before = _clip_year(st.window[0] - 1, ds)
+    during_year = _clip_year(max(st.war_years.values(), default=st.start_year), ds)
+    for t in THEATRES_REPORTED:
+        b = float(np.median(us.sel(theatre=t, year=before).to_numpy()))
+        d = float(np.median(us.sel(theatre=t, year=during_year).to_numpy()))
+        row[f"us_power_{t}_before"] = b
+        row[f"us_power_{t}_during"] = d
+    others = [t for t in THEATRES_REPORTED if t not in st.war_years]
+    row["other_theatre"] = others[0] if st.war_years and len(others) == 1 else None
+    if row["other_theatre"] is not None:
+        t = row["other_theatre"]
+        b, d = row[f"us_power_{t}_before"], row[f"us_power_{t}_during"]
+        row["us_power_other_theatre_change"] = (d / b - 1.0) if b > 0 else None
+    else:
+        row["us_power_other_theatre_change"] = None
+    # European spending response afterwards (against the same posture without shocks)
+    resp_year = _clip_year(hi + RESPONSE_YEARS, ds)
+    eb = ds.europe_burden.sel(year=resp_year).to_numpy().astype(float)
+    eb0 = base.europe_burden.sel(year=resp_year).to_numpy().astype(float)
+    row["europe_burden_before"] = float(np.median(ds.europe_burden.sel(year=before).to_numpy()))
+    row["europe_burden_after"] = float(np.median(eb))
+    row["europe_burden_response_pp"] = float(np.median(eb - eb0) * 100.0)
+    row["response_year"] = resp_year
+    return row
+
+
+def _balance_rows(st: StressScenario, posture: str, ds: Any) -> list[dict[str, Any]]:
+    rows = []
+    for t in THEATRES_REPORTED:
+        for phase, year in _phase_years(st, t, ds).items():
+            med, p05, p95 = _quantiles(ds.balance.sel(theatre=t, year=year).to_numpy())
+            rows.append(
+                {
+                    "posture": posture,
+                    "theatre": t,
+                    "phase": phase,
+                    "year": year,
+                    "median": med,
+                    "p05": p05,
+                    "p95": p95,
+                }
+            )
+    return rows
+
+
+def stress(
+    scenario: str | Path,
+    postures: Sequence[str] | None = None,
+    draws: int = 200,
+    seed: int = 0,
+    horizon: int | None = None,
+) -> StressResult:
+    """Run a crisis scenario under each posture through :func:`natofutures.simulate`.
+
+    Parameters
+    ----------
+    scenario : a built-in name (:func:`scenario_names`) or a scenario YAML/JSON file.
+    postures : posture names or files (default: the four built-in postures).
+    draws : Monte Carlo draws (0 = the deterministic central case).
+    seed : random seed; the counterfactual without shocks uses the same draws.
+    horizon : last simulated year (default: the scenario's, else 2045).
+
+    Returns
+    -------
+    StressResult with ``summary`` (one row per posture) and ``balances`` (posture ×
+    theatre × phase), ``datasets`` (the engine's results) and ``to_dict()``.
+    """
+    from natofutures.engine.simulate import simulate
+
+    st = load_stress_scenario(scenario)
+    n = _check_draws(draws)
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or int(seed) < 0:
+        raise not_allowed("seed", seed, "a non-negative integer")
+    names = _check_postures(postures)
+    rows, bal = [], []
+    datasets, baselines = {}, {}
+    for p in names:
+        sc = st.scenario(p)
+        base = sc.model_copy(update={"shocks": ()})
+        ds = simulate(sc, draws=n, seed=int(seed), horizon=horizon, variables=_KEEP)
+        ds0 = simulate(base, draws=n, seed=int(seed), horizon=horizon, variables=["europe_burden"])
+        if int(ds.year.values[-1]) < st.window[1]:
+            raise InputError(
+                f"horizon: value {int(ds.year.values[-1])} not allowed; expected a year at or "
+                f"after the scenario's last war year {st.window[1]}"
+            )
+        key = sc.posture
+        rows.append(_summarise(st, key, ds, ds0, sc))
+        bal.extend(_balance_rows(st, key, ds))
+        datasets[key], baselines[key] = ds, ds0
+    return StressResult(
+        scenario=st.name,
+        description=st.description,
+        start_year=st.start_year,
+        war_years=st.war_years,
+        window=st.window,
+        draws=n,
+        seed=int(seed),
+        summary=pd.DataFrame(rows),
+        balances=pd.DataFrame(bal),
+        datasets=datasets,
+        baselines=baselines,
+    )
+
+
+# --------------------------------------------------------------------------- plots
+def write_plots(result: StressResult, directory: Path) -> list[Path]:
+    """Balance paths per posture (median and 5–95% band), war years marked: PNG + offline HTML."""
+    import plotly.graph_objects as go
+    from matplotlib.figure import Figure
+    from plotly.subplots import make_subplots
+
+    directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise not_allowed("--plot", str(directory), "a folder (it is a file)")
+    directory.mkdir(parents=True, exist_ok=True)
+    fig = Figure(figsize=(11, 4.2))
+    axes = fig.subplots(1, len(THEATRES_REPORTED), squeeze=False)[0]
+    pfig = make_subplots(rows=1, cols=len(THEATRES_REPORTED), subplot_titles=THEATRES_REPORTED)
+    for j, t in enumerate(THEATRES_REPORTED):
+        ax = axes[j]
+        for posture, ds in result.datasets.items():
+            bal = ds.balance.sel(theatre=t)
+            years = np.array(_years(ds))
+            med = bal.median("draw").to_numpy()
+            lo = bal.quantile(0.05, dim="draw").to_numpy()
+            hi = bal.quantile(0.95, dim="draw").to_numpy()
+            (line,) = ax.plot(years, med, label=posture)
+            if result.draws > 0:
+                ax.fill_between(years, lo, hi, alpha=0.15, color=line.get_color())
+            pfig.add_trace(
+                go.Scatter(x=years, y=med, name=f"{posture} ({t})", mode="lines"),
+                row=1,
+                col=j + 1,
+            )
+        for wt, wy in result.war_years.items():
+            own = wt == t  # the war in this panel's theatre: dashed and labelled; others dotted
+            ax.axvline(wy, color="black" if own else "grey", linestyle="--" if own else ":", lw=0.8)
+            if own:
+                ax.text(wy, ax.get_ylim()[1], f" war {wy}", fontsize=7, va="top")
+        ax.set_title(f"balance R, {t}")
+        ax.set_xlabel("year")
+        ax.set_ylabel("coalition / adversary power")
+    axes[0].legend(fontsize=7)
+    fig.suptitle(f"Stress test {result.scenario} ({result.draws} draws, seed {result.seed})")
+    fig.tight_layout()
+    png = directory / f"stress_{result.scenario}.png"
+    html = directory / f"stress_{result.scenario}.html"
+    fig.savefig(png, dpi=110)
+    pfig.update_layout(title=f"Stress test {result.scenario}")
+    pfig.write_html(html, include_plotlyjs=True, full_html=True)
+    return [png, html]

@@ -1,0 +1,155 @@
+"""``natofutures runs …``: list, show, diff, export, rerun and delete stored runs."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from natofutures import runs as runs_api
+from natofutures.cli._app import app, console
+from natofutures.errors import InputError
+
+runs_app = typer.Typer(
+    help=(
+        "Every simulate/compare/stress/sensitivity run is recorded; inspect and reproduce them.\n\n"
+        "Example: natofutures runs list --posture division_of_labor"
+    ),
+    no_args_is_help=True,
+)
+app.add_typer(runs_app, name="runs")
+
+StoreOpt = typer.Option(
+    None, "--store", help="Folder of the runs store (default: NATOFUTURES_STORE or user data dir)."
+)
+
+
+def _frame_table(df: pd.DataFrame, title: str | None = None) -> Table:
+    table = Table(title=title, show_lines=False)
+    for col in df.columns:
+        table.add_column(str(col), no_wrap=str(col) in ("run_id", "created_at", "path", "posture"))
+    for row in df.itertuples(index=False):
+        table.add_row(*[_cell(v) for v in row])
+    return table
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, pd.Timestamp | datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return str(value)
+
+
+@runs_app.command("list")
+def list_runs(
+    posture: str | None = typer.Option(None, help="Only runs of this posture."),
+    since: str | None = typer.Option(None, help="Only runs on or after this date (YYYY-MM-DD)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    store: Path | None = StoreOpt,
+) -> None:
+    """List stored runs, newest first.
+
+    Example: natofutures runs list --since 2026-01-01
+    """
+    since_dt = None
+    if since is not None:
+        try:
+            since_dt = datetime.fromisoformat(since)
+        except ValueError as exc:
+            raise InputError(
+                f"--since: {since!r} is not allowed; expected a date YYYY-MM-DD"
+            ) from exc
+    df = runs_api.list(posture=posture, since=since_dt, store=store)
+    if as_json:
+        console.print_json(df.to_json(orient="records", date_format="iso"))
+        return
+    cols = ["run_id", "created_at", "kind", "posture", "seed", "draws", "horizon"]
+    shown = df[cols].assign(created_at=df["created_at"].dt.strftime("%Y-%m-%d %H:%M"))
+    console.print(_frame_table(shown, title=f"{len(df)} stored run(s)"))
+
+
+@runs_app.command("show")
+def show_run(
+    run_id: str = typer.Argument(..., help="Run id (see `natofutures runs list`)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    store: Path | None = StoreOpt,
+) -> None:
+    """Show a run's inputs, versions and summary tables.
+
+    Example: natofutures runs show 3f9a1c02be
+    """
+    rec = runs_api.get(run_id, store=store)
+    if as_json:
+        payload = {
+            "run_id": rec.run_id,
+            "created_at": rec.created_at.isoformat(),
+            "command": rec.command,
+            **rec.inputs(),
+            "scenario_hash": rec.scenario_hash,
+            "tables": {k: json.loads(v.to_json(orient="split")) for k, v in rec.tables.items()},
+        }
+        console.print_json(json.dumps(payload, default=str))
+        return
+    console.print(f"[bold]run {rec.run_id}[/] ({rec.kind}, {rec.created_at:%Y-%m-%d %H:%M:%S} UTC)")
+    console.print(f"command:  {rec.command}")
+    console.print(
+        f"posture:  {rec.posture}   seed: {rec.seed}   draws: {rec.draws}   horizon: {rec.horizon}"
+    )
+    console.print(
+        f"versions: natofutures {rec.package_version}, data {rec.data_version}; "
+        f"scenario hash {rec.scenario_hash}"
+    )
+    for name, table in rec.tables.items():
+        console.print(_frame_table(table.reset_index(drop=True), title=name))
+
+
+@runs_app.command("diff")
+def diff_runs(
+    run_a: str = typer.Argument(..., help="First run id."),
+    run_b: str = typer.Argument(..., help="Second run id."),
+    store: Path | None = StoreOpt,
+) -> None:
+    """What differs between two runs: inputs, then how the headline outputs moved.
+
+    Example: natofutures runs diff RUN_A RUN_B
+    """
+    d = runs_api.diff(run_a, run_b, store=store)
+    if d["inputs"].empty:
+        console.print("inputs: identical")
+    else:
+        console.print(_frame_table(d["inputs"], title="inputs that differ (a → b)"))
+    for name, table in d["tables"].items():
+        console.print(_frame_table(table.reset_index(drop=True), title=f"{name}: a, b, b − a"))
+
+
+@runs_app.command("export")
+def export_run(
+    run_id: str = typer.Argument(..., help="Run id."),
+    fmt: str = typer.Option("csv", "--format", help="csv, parquet or json."),
+    out: Path = typer.Option(..., "--out", help="Folder to write into (created if missing)."),
+    store: Path | None = StoreOpt,
+) -> None:
+    """Export a run's inputs (run.json) and summary tables.
+
+    Example: natofutures runs export RUN_ID --format parquet --out exported/
+    """
+    folder = runs_api.export(run_id, fmt, out, store=store)
+    console.print(f"wrote {folder}")
+
+
+@runs_app.command("delete")
+def delete_run(
+    run_id: str = typer.Argument(..., help="Run id."),
+    store: Path | None = StoreOpt,
+) -> None:
+    """Delete a run and its arrays.
+
+    Example: natofutures runs delete RUN_ID
+    """
+    runs_api.delete(run_id, store=store)
+    console.print(f"deleted {run_id}")

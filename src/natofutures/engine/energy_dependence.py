@@ -1,0 +1,30 @@
+"""Energy dependence on the main adversary (MODEL.md 3.12; essay model 1).
+
+Each European ally's share of gas imports from Russia starts from Eurostat data (scaled by
+``energy.post_2022_factor`` when the last observation predates the 2022 cut) and falls at a
+rate that rises as perceived US protection falls and threat rises (self-help):
+``e[t+1] = e·(1 − r)``, ``r = clip(r0 + r_c·(1 − c) + r_T·T, 0, 1)``. An energy cut-off
+shock multiplies e by (1 − factor). Essay: confidence in US protection makes it "easier to
+ignore the risks of being overly dependent on foreign energy supplies".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[np.float64]
+
+
+def decline_rate(
+    credibility: Array, threat: Array, base_rate: float, credibility_rate: float, threat_rate: float
+) -> Array:
+    """r = clip(r0 + r_c(1 − c) + r_T·T, 0, 1) per year."""
+    return np.clip(
+        base_rate + credibility_rate * (1.0 - credibility) + threat_rate * threat, 0.0, 1.0
+    )
+
+
+def update(share: Array, rate: Array) -> Array:
+    """e·(1 − r); NaN (no data) stays NaN."""
+    return share * (1.0 - rate)

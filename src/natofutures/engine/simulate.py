@@ -1,0 +1,981 @@
+"""``simulate()``: the year loop of MODEL.md section 3, vectorised over draws and countries.
+
+The loop runs over years only; every step operates on whole (draw, country[, theatre]) arrays
+by calling the mechanism modules of this package. Monte Carlo draws are processed in memory
+chunks; their random numbers come from ``numpy.random.SeedSequence(seed).spawn`` with one
+child per *seed block* of :data:`SEED_BLOCK` draws, and each draw takes a fixed-length slice
+of its block's stream - so draw i's numbers depend only on (seed, i) and the scenario, and a
+chunked run equals an unchunked one bit for bit whatever the chunk size.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+from numpy.typing import NDArray
+from scipy.special import ndtr
+
+from natofutures.engine import (
+    allocation,
+    burden_response,
+    capital_stock,
+    credibility,
+    deterrence_hazard,
+    economy,
+    energy_dependence,
+    exogenous_budgets,
+    offshore_trigger,
+    power,
+    projection_loss,
+    theatre_balance,
+    threat_perception,
+)
+from natofutures.engine.baseline import Baseline, default_baseline
+from natofutures.engine.shocks import compile_shocks
+from natofutures.errors import InputError, ScenarioError
+from natofutures.parameters import load_yaml
+from natofutures.scenario import (
+    THEATRES,
+    Distribution,
+    LogNormal,
+    Normal,
+    Scenario,
+    Triangular,
+    Uniform,
+    parameter_table,
+    posture,
+    theatre_table,
+    threat_adversaries,
+)
+
+Array = NDArray[np.float64]
+SEED_BLOCK = 1024
+DEFAULT_CHUNK = 2048
+MAX_DRAWS = 10_000_000
+INTENTION_SLOTS = ("RUS", "CHN", "IRN", "BLR", "PRK")
+RESPONDER_EXTRA = ("CAN",)
+
+#: output variables: name -> (dims after draw/year, units, description)
+VARIABLES: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "gdp": (("country",), "billion constant-2015 US$", "real GDP Y"),
+    "burden": (("country",), "fraction of GDP", "defence burden b (SIPRI definition)"),
+    "spending": (("country",), "billion constant-2015 US$", "defence spending M = b·Y"),
+    "capital": (("country",), "billion constant-2015 US$", "military capital stock K"),
+    "power": (
+        ("country",),
+        "billion constant-2015 US$ (PPP-adjusted capital equivalent)",
+        "military power P = π(K + ωM)",
+    ),
+    "delivered": (
+        ("country", "theatre"),
+        "billion constant-2015 US$ (PPP-adjusted capital equivalent)",
+        "power delivered to each theatre",
+    ),
+    "coalition_power": (
+        ("theatre",),
+        "billion constant-2015 US$ (PPP-adjusted capital equivalent)",
+        "coalition's delivered power",
+    ),
+    "adversary_power": (
+        ("theatre",),
+        "billion constant-2015 US$ (PPP-adjusted capital equivalent)",
+        "adversaries' delivered power incl. aligned support",
+    ),
+    "balance": (("theatre",), "ratio", "theatre balance R = coalition / adversary"),
+    "hazard": (("theatre",), "probability per year", "annual probability that deterrence fails"),
+    "cumulative_risk": (("theatre",), "probability", "1 − Π(1 − h) from t0 to the year"),
+    "war_started": (
+        ("theatre",),
+        "bool",
+        "a war starts in the theatre this year (sampled per draw; False in the central case)",
+    ),
+    "hold_probability": (
+        ("theatre",),
+        "probability",
+        "probability the coalition holds if attacked",
+    ),
+    "coalition_holds": (
+        ("theatre",),
+        "bool",
+        "False only if a war started this year and the coalition did not hold",
+    ),
+    "threat": (
+        ("country", "adversary"),
+        "index (relative)",
+        "perceived threat T = power·proximity·offensive·intentions",
+    ),
+    "intentions": (("adversary",), "index 0..1", "adversary's aggressive intentions I"),
+    "credibility": (
+        ("country",),
+        "index 0..1",
+        "ally's perceived credibility of US protection (NaN for non-allies and the US)",
+    ),
+    "us_allocation": (("theatre",), "share of US power", "US theatre allocation shares"),
+    "us_forward_presence": (("theatre",), "fraction", "US forward-presence fraction f"),
+    "us_share_europe": ((), "fraction", "US share of NATO power delivered to Europe (u)"),
+    "europe_burden": ((), "fraction of GDP", "European allies' aggregate burden ΣM/ΣY"),
+    "reengaged": (
+        (),
+        "bool",
+        "the offshore-balancing trigger has fired (US re-engaging in Europe)",
+    ),
+    "energy_dependence": (
+        ("country",),
+        "fraction of gas imports",
+        "share of gas imports from Russia (NaN without data)",
+    ),
+    "alignment": ((), "index 0..1", "Russia–China alignment"),
+}
+BOOL_VARIABLES = {"war_started", "coalition_holds", "reengaged"}
+
+
+# --------------------------------------------------------------------------- parameters
+@lru_cache(maxsize=1)
+def _pledges() -> list[dict[str, float]]:
+    return list(load_yaml("pledges.yaml")["pledges"])
+
+
+def _sample(dist: Distribution, z: Array) -> Array:
+    if isinstance(dist, Normal):
+        return dist.mean + dist.sd * z
+    if isinstance(dist, LogNormal):
+        return dist.median * np.exp(dist.sigma * z)
+    u = ndtr(z)
+    if isinstance(dist, Uniform):
+        return dist.low + (dist.high - dist.low) * u
+    assert isinstance(dist, Triangular)
+    a, c, b = dist.low, dist.mode, dist.high
+    fc = (c - a) / (b - a)
+    left = a + np.sqrt(u * (b - a) * (c - a))
+    right = b - np.sqrt((1 - u) * (b - a) * (b - c))
+    return np.where(u < fc, left, right)
+
+
+class _Params:
+    """Scenario parameters resolved for one chunk: floats, or arrays of shape (draw,)."""
+
+    def __init__(self, scenario: Scenario, sampled: dict[str, Array]) -> None:
+        self.sc = scenario
+        self.sampled = sampled
+        self.table = parameter_table()
+
+    def get(self, path: str) -> float | Array:
+        if path in self.sampled:
+            return self.sampled[path]
+        val = self.sc.parameter(path)
+        if isinstance(val, dict):
+            raise ScenarioError(f"overrides.{path}: value {val!r} not allowed; expected a number")
+        return float(val)
+
+    def f(self, path: str) -> float:
+        """A parameter that is never uncertain (levers, constants)."""
+        v = self.get(path)
+        if isinstance(v, np.ndarray):
+            raise ScenarioError(
+                f"uncertainty.{path}: value given not allowed; "
+                "expected no distribution for this parameter"
+            )
+        return v
+
+    def col(self, path: str) -> Array:
+        """A (draw, 1) column (or (1, 1)) for broadcasting over countries."""
+        return np.asarray(self.get(path), dtype=float).reshape(-1, 1)
+
+    def per_country(self, prefix: str, iso3: tuple[str, ...]) -> Array:
+        """(draw or 1, country) from ``prefix.default`` and ``prefix.ISO`` entries."""
+        default = self.get(f"{prefix}.default")
+        vals: list[float | Array] = []
+        for iso in iso3:
+            path = f"{prefix}.{iso}"
+            has = path in self.table or path in self.sc.overrides or path in self.sampled
+            vals.append(self.get(path) if has else default)
+        if not any(isinstance(v, np.ndarray) for v in vals):
+            return np.array(vals, dtype=float)[None, :]
+        cols = [np.asarray(v, dtype=float).reshape(-1, 1) for v in vals]
+        n = max(c.shape[0] for c in cols)
+        return np.hstack([np.broadcast_to(c, (n, 1)) for c in cols])
+
+    def dated(self, path: str) -> dict[int, float]:
+        val = self.sc.parameter(path)
+        spec = self.table.get(path)
+        if isinstance(val, dict):
+            base = dict(spec.values) if spec is not None and spec.values is not None else {}
+            if path in self.sc.overrides:
+                # an override replaces the path from its first year on; earlier years keep defaults
+                first = min(val)
+                base = {y: v for y, v in base.items() if y < first}
+            base.update(val)
+            return base
+        return {2000: float(val)}
+
+
+# --------------------------------------------------------------------------- static structure
+@dataclass(frozen=True)
+class _Structure:
+    years: list[int]
+    theatre_dist: Array  # (country, theatre) km
+    coal: Array  # (country, theatre) 0/1
+    adv: Array  # (country, theatre) 0/1
+    supporter: NDArray[np.int64]  # (theatre,) country index or -1
+    principal_slot: NDArray[np.int64]  # (theatre,) index in INTENTION_SLOTS
+    threat_idx: NDArray[np.int64]  # (adversary,) country index
+    threat_dist: Array  # (country, adversary) km
+    land: Array  # (country, adversary)
+    sea: Array
+    responders: NDArray[np.int64]  # European allies + Canada
+    european_allies: NDArray[np.int64]
+    nato: NDArray[np.int64]
+    allies_mask: NDArray[np.bool_]
+    us: int
+
+
+def _structure(b: Baseline, years: list[int]) -> _Structure:
+    return _structure_cached(b, tuple(years))
+
+
+@lru_cache(maxsize=16)
+def _structure_cached(b: Baseline, years_t: tuple[int, ...]) -> _Structure:
+    years = list(years_t)
+    th = theatre_table()
+    iso = list(b.iso3)
+    pos = {c: k for k, c in enumerate(iso)}
+    lat_t = np.array([th[t].lat for t in THEATRES])
+    lon_t = np.array([th[t].lon for t in THEATRES])
+    dist = projection_loss.great_circle_km(
+        b.lat[:, None], b.lon[:, None], lat_t[None, :], lon_t[None, :]
+    )
+    allies = np.array([r == "ally" for r in b.role])
+    coal = np.zeros((b.n, len(THEATRES)))
+    adv = np.zeros_like(coal)
+    supporter = np.full(len(THEATRES), -1, dtype=np.int64)
+    principal = np.zeros(len(THEATRES), dtype=np.int64)
+    for k, t in enumerate(THEATRES):
+        spec = th[t]
+        for member in spec.coalition:
+            if member == "nato":
+                coal[allies, k] = 1.0
+            elif member in pos:
+                coal[pos[member], k] = 1.0
+        for member in spec.adversaries:
+            if member in pos:
+                adv[pos[member], k] = 1.0
+        supporter[k] = pos.get(spec.supporter, -1)
+        principal[k] = INTENTION_SLOTS.index(spec.principal)
+    advs = threat_adversaries()
+    missing = [a for a in advs if a not in pos]
+    if missing:
+        raise ScenarioError(
+            f"threat_adversaries: value {missing!r} not allowed; expected simulated countries"
+        )
+    t_idx = np.array([pos[a] for a in advs], dtype=np.int64)
+    tdist = projection_loss.great_circle_km(
+        b.lat[:, None], b.lon[:, None], b.lat[t_idx][None, :], b.lon[t_idx][None, :]
+    )
+    responders = np.array(
+        [k for k, c in enumerate(iso) if allies[k] and (b.european[k] or c in RESPONDER_EXTRA)],
+        dtype=np.int64,
+    )
+    if "USA" not in pos:
+        raise ScenarioError(
+            "countries: value without 'USA' not allowed; expected the United States in the baseline"
+        )
+    return _Structure(
+        years=years,
+        theatre_dist=dist,
+        coal=coal,
+        adv=adv,
+        supporter=supporter,
+        principal_slot=principal,
+        threat_idx=t_idx,
+        threat_dist=tdist,
+        land=b.land_border[:, t_idx].astype(float),
+        sea=b.sea_border[:, t_idx].astype(float),
+        responders=responders,
+        european_allies=np.array(
+            [k for k in range(b.n) if allies[k] and b.european[k]], dtype=np.int64
+        ),
+        nato=np.flatnonzero(allies).astype(np.int64),
+        allies_mask=allies,
+        us=pos["USA"],
+    )
+
+
+# --------------------------------------------------------------------------- random numbers
+def _layout(n_unc: int, n_years: int, n_countries: int) -> dict[str, slice]:
+    """Fixed per-draw layout of standard normals: parameters, then per-year blocks."""
+    nc, nt, steps = n_countries, len(THEATRES), n_years - 1
+    sizes = {
+        "params": n_unc,
+        "gdp": steps * nc,
+        "burden": steps * nc,
+        "war": n_years * nt,
+        "hold": n_years * nt,
+    }
+    out, start = {}, 0
+    for key, size in sizes.items():
+        out[key] = slice(start, start + size)
+        start += size
+    out["_total"] = slice(0, start)
+    return out
+
+
+def _normals(seed: int, lo: int, hi: int, width: int) -> NDArray[np.float32]:
+    """Standard normals for draws [lo, hi); draw i's row depends only on (seed, i).
+
+    Draw i takes row ``i mod SEED_BLOCK`` of the stream of seed block ``i // SEED_BLOCK``
+    (a PCG64 generator from ``SeedSequence(seed).spawn``). Rows of a block come from one
+    sequential ``standard_normal`` stream, so row r does not depend on how many rows are drawn.
+    """
+    children = np.random.SeedSequence(seed).spawn(hi // SEED_BLOCK + 1)
+    z = np.empty((hi - lo, width), dtype=np.float32)
+    for blk in range(lo // SEED_BLOCK, (hi - 1) // SEED_BLOCK + 1):
+        start = blk * SEED_BLOCK
+        first, stop = max(lo, start), min(hi, start + SEED_BLOCK)
+        gen = np.random.Generator(np.random.PCG64(children[blk]))
+        if first == start:  # the block's rows from its first: generate in place
+            gen.standard_normal(dtype=np.float32, out=z[first - lo : stop - lo])
+        else:  # a chunk boundary inside the block: skip the rows before it
+            block = gen.standard_normal((stop - start, width), dtype=np.float32)
+            z[first - lo : stop - lo] = block[first - start :]
+    return z
+
+
+# --------------------------------------------------------------------------- the loop
+def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
+    sc: Scenario,
+    b: Baseline,
+    st: _Structure,
+    z: NDArray[np.floating[Any]] | None,
+    n: int,
+    out: dict[str, np.ndarray],
+    lo: int,
+    keep: set[str],
+    backend: str = "numba",
+) -> None:
+    years = st.years
+    ny, nc, nt = len(years), b.n, len(THEATRES)
+    uncertain = sc.uncertainties()
+    lay = _layout(len(uncertain), ny, nc)
+    sampled: dict[str, Array] = {}
+    if z is not None:
+        zp = z[:, lay["params"]].astype(float)
+        for k, (path, dist) in enumerate(uncertain.items()):
+            spec = parameter_table().get(path) or parameter_table().get(
+                path.rsplit(".", 1)[0] + ".default"
+            )
+            lo_b, hi_b = spec.bounds if spec is not None else (-np.inf, np.inf)
+            sampled[path] = np.clip(_sample(dist, zp[:, k]), lo_b, hi_b)
+    p = _Params(sc, sampled)
+    mc = z is not None
+
+    def noise(key: str, k: int, width: int) -> Array:
+        if z is None:
+            return np.zeros((n, width))
+        s = lay[key]
+        return z[:, s.start + k * width : s.start + (k + 1) * width].astype(float)
+
+    plan = compile_shocks(sc.shocks, years, list(b.iso3), list(INTENTION_SLOTS), list(THEATRES))
+    pledges = _pledges()
+
+    # --- parameters as arrays
+    growth = p.per_country("economy.growth", b.iso3)
+    growth_sd = p.f("economy.growth_sd")
+    delta = np.broadcast_to(
+        np.asarray(p.get("capital.depreciation"), dtype=float).reshape(-1), (n,)
+    )
+    s_eq = p.per_country("capital.equipment_share", b.iso3)
+    h_start = int(p.f("capital.history_start"))
+    hist = b.history[:, b.history_years >= h_start]
+    if hist.shape[1] == 0:
+        hist = (b.burden0 * b.gdp0)[:, None]
+    ppp = p.per_country("power.ppp_multiplier", b.iso3)
+    omega = p.f("power.current_weight")
+    decay = p.col("projection.decay_km")[:, :, None]  # (draw,1,1)
+    h0 = np.hstack([p.col(f"hazard.h0.{t}") for t in THEATRES])
+    r_half = p.f("hazard.ratio_half")
+    steep = p.col("hazard.steepness")
+    hold_half, hold_k = p.f("hazard.hold_ratio_half"), p.f("hazard.hold_steepness")
+    offensive = p.per_country("threat.offensive", tuple(b.iso3[i] for i in st.threat_idx))
+    d_t = p.col("threat.distance_decay_km")[:, :, None]
+    prox = threat_perception.proximity(
+        st.threat_dist[None],
+        st.land[None],
+        st.sea[None],
+        d_t,
+        p.f("threat.land_border_bonus"),
+        p.f("threat.sea_border_bonus"),
+    )
+    p_ref, w_p = p.f("threat.reference_power"), p.f("threat.power_exponent")
+    beta_t, beta_f = p.col("burden.threat_response"), p.col("burden.free_riding")
+    lam, rho = p.col("burden.adjustment_speed"), p.col("burden.pledge_compliance")
+    sig_b, size_eff = p.f("burden.noise_sd"), p.f("burden.size_effect")
+    floor, ceiling = p.f("burden.floor"), p.f("burden.ceiling")
+    c_prior, mu = p.f("credibility.prior"), p.col("credibility.speed")
+    guarantee, resolve = p.f("us.guarantee"), p.f("us.resolve")
+    # levers
+    us_init = np.array([p.f(f"allocation.us_initial.{t}") for t in THEATRES])
+    us_target = np.array([p.f(f"us.allocation.{t}") for t in THEATRES])
+    f_init = np.array([p.f(f"allocation.us_initial.forward_presence.{t}") for t in THEATRES])
+    f_target = np.array([p.f(f"us.forward_presence.{t}") for t in THEATRES])
+    for name, arr in (("us.allocation", us_target), ("allocation.us_initial", us_init)):
+        if arr.sum() > 1.0 + 1e-9:
+            raise ScenarioError(
+                f"{name}: value {arr.round(3).tolist()} not allowed; "
+                "expected shares summing to at most 1"
+            )
+    t_years = p.f("us.transition_years")
+    eu_shares = allocation.european_shares(
+        p.f("europe.indo_pacific_share"), p.f("europe.out_of_area_share")
+    )
+    if eu_shares[0] < 0:
+        raise ScenarioError(
+            "europe.indo_pacific_share: value too large not allowed; "
+            "expected European shares summing to at most 1"
+        )
+    off_on = p.f("offshore.enabled") >= 0.5
+    off_thr, off_years, off_lag = (
+        p.f("offshore.threshold"),
+        p.f("offshore.trigger_years"),
+        p.f("offshore.lag"),
+    )
+    # alignment moves from today's level with the change of framing and containment
+    ideo = p.f("framing.ideological") - float(p.table["framing.ideological"].value or 0.0)
+    cont = p.f("framing.containment") - float(p.table["framing.containment"].value or 0.0)
+    align_eff = np.asarray(p.get("alignment.framing_effect"), dtype=float).reshape(-1)
+    align_base, align_cont = p.f("alignment.base"), p.f("alignment.containment_effect")
+    support = p.f("alignment.support_share")
+    e_r0, e_rc, e_rt = (
+        p.f("energy.base_rate"),
+        p.f("energy.credibility_rate"),
+        p.f("energy.threat_rate"),
+    )
+
+    # fixed allocation shares (country, theatre)
+    shares0 = np.zeros((nc, nt))
+    for k in range(nc):
+        iso = b.iso3[k]
+        if k in st.responders:
+            shares0[k] = eu_shares
+        else:
+            for j, t in enumerate(THEATRES):
+                path = f"allocation.{iso}.{t}"
+                if path in p.table or path in sc.overrides:
+                    shares0[k, j] = p.f(path)
+            if shares0[k].sum() == 0:
+                # a country's power stays in the theatre of its coalition or side, else nowhere
+                member = np.flatnonzero((st.coal[k] + st.adv[k]) > 0)
+                if len(member) and iso != "USA":
+                    shares0[k, member[0]] = 1.0
+    # exogenous burden paths: multiplier per year per country (1 if no path)
+    exo = np.array([k not in st.responders for k in range(nc)])
+    path_mult = np.ones((ny, nc))
+    scale = np.ones((n, nc))
+    for k, iso in enumerate(b.iso3):
+        if f"budgets.path.{iso}" in p.table or f"budgets.path.{iso}" in sc.overrides:
+            vals = exogenous_budgets.dated_values(p.dated(f"budgets.path.{iso}"), years)
+            path_mult[:, k] = vals / vals[0]
+        if f"budgets.scale.{iso}" in p.table:
+            scale[:, k] = np.asarray(p.get(f"budgets.scale.{iso}"), dtype=float).reshape(-1)
+    path_mult[1:, st.us] *= p.f("us.budget_multiplier")
+    # intentions per year (draw, slot)
+    int_paths = {a: p.dated(f"intentions.{a}") for a in INTENTION_SLOTS}
+    int_scale = np.ones((n, len(INTENTION_SLOTS)))
+    for j, a in enumerate(INTENTION_SLOTS):
+        if f"intentions.scale.{a}" in p.table:
+            int_scale[:, j] = np.asarray(p.get(f"intentions.scale.{a}"), dtype=float).reshape(-1)
+    threat_slots = np.array(
+        [INTENTION_SLOTS.index(b.iso3[i]) for i in st.threat_idx], dtype=np.int64
+    )
+
+    resp = st.responders
+    size_w = burden_response.size_weight(b.gdp0[resp], size_eff)
+    k_state = capital_stock.initial_stock(hist, delta, s_eq)
+    gas0 = b.gas_share * np.where(b.gas_year < 2022, p.f("energy.post_2022_factor"), 1.0)
+    nonally = ~st.allies_mask.copy()
+    nonally[st.us] = True
+    if backend == "numba":
+        from natofutures.engine._kernel import OUT_NAMES, run_kernel
+
+        def bn(a: object, shape: tuple[int, ...]) -> Array:
+            return np.broadcast_to(np.asarray(a, dtype=float), shape).copy()
+
+        progress_y = np.array([allocation.transition_weight(k, t_years) for k in range(ny)])
+        align = np.clip(
+            align_base
+            + progress_y[None, :] * (align_eff.reshape(-1, 1) * ideo + align_cont * cont),
+            0.0,
+            1.0,
+        )
+        base_int = np.stack(
+            [exogenous_budgets.dated_values(int_paths[a], years) for a in INTENTION_SLOTS], axis=1
+        )
+        is_resp = np.zeros(nc, dtype=np.bool_)
+        is_resp[resp] = True
+        size_full = np.zeros(nc)
+        size_full[resp] = size_w
+        flag = np.zeros(nc, dtype=np.bool_)
+        flag[st.european_allies] = True
+        nato_flag = np.zeros(nc, dtype=np.bool_)
+        nato_flag[st.nato] = True
+        width = z.shape[1] if z is not None else 1
+        zz = z if z is not None else np.zeros((1, width), dtype=np.float32)
+        outs = []
+        keep_flags = np.zeros(len(OUT_NAMES), dtype=np.bool_)
+        for j, name in enumerate(OUT_NAMES):
+            if name in keep:
+                keep_flags[j] = True
+                outs.append(out[name])
+            else:
+                dims = VARIABLES[name][0]
+                dtype = np.bool_ if name in BOOL_VARIABLES else np.float32
+                outs.append(np.zeros((1,) * (2 + len(dims)), dtype=dtype))
+        run_kernel(
+            n, lo, z is not None, zz, lay["gdp"].start, lay["burden"].start, lay["war"].start,
+            lay["hold"].start,
+            b.gdp0.astype(float), b.burden0.astype(float), bn(k_state, (n, nc)), gas0,
+            bn(growth, (n, nc)), growth_sd, bn(s_eq, (n, nc)), bn(delta, (n,)), bn(ppp, (n, nc)),
+            omega, shares0, st.theatre_dist, bn(decay.reshape(-1), (n,)), st.coal, st.adv, st.us,
+            is_resp, flag, nato_flag, nonally, size_full,
+            us_init, us_target, f_init, f_target, progress_y, plan.withdrawal,
+            st.supporter, support, bn(align, (n, ny)),
+            base_int, bn(int_scale, (n, len(INTENTION_SLOTS))), plan.intentions,
+            st.principal_slot, st.threat_idx, threat_slots,
+            bn(h0, (n, nt)), r_half, bn(steep.reshape(-1), (n,)), hold_half, hold_k, plan.war,
+            bn(prox, (n, nc, len(st.threat_idx))), bn(offensive, (n, len(st.threat_idx))),
+            p_ref, w_p,
+            bn(beta_t.reshape(-1), (n,)), bn(beta_f.reshape(-1), (n,)), bn(lam.reshape(-1), (n,)),
+            bn(rho.reshape(-1), (n,)), sig_b, floor, ceiling,
+            np.array([burden_response.pledge_in_force(y, pledges) for y in years]),
+            c_prior, bn(mu.reshape(-1), (n,)), guarantee, resolve,
+            off_on, off_thr, off_years, off_lag,
+            e_r0, e_rc, e_rt, plan.energy_factor,
+            exo, path_mult, scale, plan.spending_factor, plan.gdp_factor,
+            keep_flags, tuple(outs),
+        )  # fmt: skip
+        return
+
+    # --- initial state (reference implementation with the mechanism modules)
+    y_state = np.broadcast_to(b.gdp0, (n, nc)).copy()
+    b_state = np.broadcast_to(b.burden0, (n, nc)).copy()
+    c_state = np.full((n, nc), c_prior)
+    e_state = np.broadcast_to(gas0, (n, nc)).copy()
+    survival = np.ones((n, nt))
+    counter = np.zeros(n)
+    triggered = np.zeros(n, dtype=bool)
+    weight = np.zeros(n)
+    anchor: Array | None = None
+    u0: Array | None = None
+    sl = slice(lo, lo + n)
+
+    for k, year in enumerate(years):
+        progress = allocation.transition_weight(k, t_years)
+        if k > 0:
+            b_state[:, exo] = (
+                b.burden0[exo] * path_mult[k, exo] * scale[:, exo] * plan.spending_factor[k, exo]
+            )
+        m_state = b_state * y_state
+        p_state = power.military_power(k_state, m_state, ppp, omega)
+        # allocation and delivery
+        us_sh = allocation.us_shares(us_init, us_target, progress, weight, us_init)
+        f_us = (1 - weight[:, None]) * (f_init + progress * (f_target - f_init))[None, :] + weight[
+            :, None
+        ] * f_init[None, :]
+        if plan.withdrawal[k].any():
+            us_sh = np.where(plan.withdrawal[k][None, :], 0.0, us_sh)
+            f_us = np.where(plan.withdrawal[k][None, :], 0.0, f_us)
+        shares = np.broadcast_to(shares0, (n, nc, nt)).copy()
+        shares[:, st.us, :] = us_sh
+        fwd = np.zeros((n, nc, nt))
+        fwd[:, st.us, :] = f_us
+        factor = projection_loss.delivery_factor(st.theatre_dist[None], fwd, decay)
+        deliv = projection_loss.delivered_power(p_state, shares, factor)
+        # balance and hazard
+        alignment = np.clip(
+            align_base + progress * (align_eff * ideo + align_cont * cont), 0.0, 1.0
+        )
+        alignment = np.broadcast_to(alignment, (n,))
+        coal = theatre_balance.side_power(deliv, st.coal)
+        adv = theatre_balance.side_power(deliv, st.adv)
+        has_sup = st.supporter >= 0
+        adv[:, has_sup] += alignment[:, None] * support * p_state[:, st.supporter[has_sup]]
+        ratio = theatre_balance.balance_ratio(coal, adv)
+        base_int = np.array(
+            [exogenous_budgets.dated_value(int_paths[a], year) for a in INTENTION_SLOTS]
+        )
+        intent = np.clip(base_int[None, :] * (int_scale if k > 0 else 1.0), 0.0, 1.0)
+        override = plan.intentions[k]
+        intent = np.where(np.isnan(override)[None, :], intent, override[None, :])
+        h = deterrence_hazard.hazard(coal, adv, h0, intent[:, st.principal_slot], r_half, steep)
+        survival, cum = deterrence_hazard.cumulative_risk(survival, h)
+        p_hold = deterrence_hazard.hold_probability(ratio, hold_half, hold_k)
+        if mc:
+            war = (ndtr(noise("war", k, nt)) < h) | plan.war[k][None, :]
+            holds = ~war | (ndtr(noise("hold", k, nt)) < p_hold)
+        else:
+            war = np.broadcast_to(plan.war[k][None, :], (n, nt))
+            holds = ~war | (p_hold >= 0.5)
+        # threat perception
+        comps = threat_perception.components(
+            p_state[:, st.threat_idx], p_ref, w_p, prox, offensive, intent[:, threat_slots]
+        )
+        threat = comps.total()
+        t_total = threat.sum(axis=2)
+        us_eu = deliv[:, st.us, 0]
+        nato_eu = deliv[:, st.nato, 0].sum(axis=1)
+        u_act = np.divide(us_eu, nato_eu, out=np.zeros(n), where=nato_eu > 0)
+        if u0 is None:
+            u0 = u_act.copy()
+        res_eff = resolve + weight * (1 - resolve)
+        u_perc = res_eff * u_act + (1 - res_eff) * u0
+
+        # --- record year k
+        rec = {
+            "gdp": y_state,
+            "burden": b_state,
+            "spending": m_state,
+            "capital": k_state,
+            "power": p_state,
+            "delivered": deliv,
+            "coalition_power": coal,
+            "adversary_power": adv,
+            "balance": ratio,
+            "hazard": h,
+            "cumulative_risk": cum,
+            "war_started": war,
+            "hold_probability": p_hold,
+            "coalition_holds": holds,
+            "threat": threat,
+            "intentions": intent[:, threat_slots],
+            "credibility": np.where(nonally[None, :], np.nan, c_state),
+            "us_allocation": us_sh,
+            "us_forward_presence": f_us,
+            "us_share_europe": u_act,
+            "europe_burden": m_state[:, st.european_allies].sum(1)
+            / y_state[:, st.european_allies].sum(1),
+            "reengaged": triggered,
+            "energy_dependence": e_state,
+            "alignment": alignment,
+        }
+        for name in keep:
+            out[name][sl, k] = rec[name]
+        if k == ny - 1:
+            break
+
+        # --- update to year k+1
+        counter, new_trig, weight = offshore_trigger.step(
+            counter, triggered, weight, ratio[:, 0], off_on, off_thr, off_years, off_lag
+        )
+        triggered = new_trig
+        g_eff = guarantee + weight * (1 - guarantee)
+        r_eff = resolve + weight * (1 - resolve)
+        c_target = credibility.target(r_eff, g_eff, c_prior)[:, None]
+        c_state = credibility.update(c_state, c_target, mu)
+        free = size_w[None, :] * c_state[:, resp] * u_perc[:, None]
+        if anchor is None:
+            free0 = size_w[None, :] * c_prior * u0[:, None]
+            anchor = burden_response.anchor(
+                b.burden0[resp][None, :],
+                t_total[:, resp],
+                free0,
+                burden_response.pledge_in_force(years[0], pledges),
+                beta_t,
+                beta_f,
+                rho,
+            )
+        target = burden_response.target_burden(
+            anchor,
+            t_total[:, resp],
+            free,
+            burden_response.pledge_in_force(year + 1, pledges),
+            beta_t,
+            beta_f,
+            rho,
+        )
+        target = target * plan.spending_factor[k + 1, resp][None, :]
+        b_state[:, resp] = burden_response.adjust(
+            b_state[:, resp], target, lam, sig_b, noise("burden", k, nc)[:, resp], floor, ceiling
+        )
+        rate = energy_dependence.decline_rate(c_state, threat[:, :, 0], e_r0, e_rc, e_rt)
+        e_state = energy_dependence.update(e_state, rate) * plan.energy_factor[k + 1]
+        k_state = capital_stock.accumulate(k_state, m_state, delta[:, None], s_eq)
+        y_state = (
+            economy.grow(y_state, growth, growth_sd, noise("gdp", k, nc))
+            * plan.gdp_factor[k + 1][None, :]
+        )
+
+
+# --------------------------------------------------------------------------- public API
+def _validate_args(draws: object, seed: object, horizon: object, t0: int) -> tuple[int, int, int]:
+    if (
+        isinstance(draws, bool)
+        or not isinstance(draws, int | np.integer)
+        or not 0 <= int(draws) <= MAX_DRAWS
+    ):
+        raise InputError(
+            f"draws: value {draws!r} not allowed; "
+            f"expected an integer in [0, {MAX_DRAWS}] (0 = deterministic central case)"
+        )
+    if seed is None:
+        seed = 0
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or int(seed) < 0:
+        raise InputError(f"seed: value {seed!r} not allowed; expected a non-negative integer")
+    if (
+        isinstance(horizon, bool)
+        or not isinstance(horizon, int | np.integer)
+        or not t0 < int(horizon) <= 2100
+    ):
+        raise InputError(
+            f"horizon: value {horizon!r} not allowed; expected a year in [{t0 + 1}, 2100]"
+        )
+    return int(draws), int(seed), int(horizon)
+
+
+def _check_options(
+    sc: Scenario, b: Baseline, chunk_size: object, backend: str, variables: Iterable[str] | None
+) -> set[str]:
+    """Validate the remaining simulate() options; return the output variables to keep."""
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise InputError(
+            f"chunk_size: value {chunk_size!r} not allowed; expected a positive integer"
+        )
+    if backend not in ("numba", "numpy"):
+        raise InputError(f"backend: value {backend!r} not allowed; expected 'numba' or 'numpy'")
+    keep = set(VARIABLES) if variables is None else set(variables)
+    unknown = sorted(keep - set(VARIABLES))
+    if unknown:
+        raise InputError(
+            f"variables: value {unknown!r} not allowed; expected names from {sorted(VARIABLES)}"
+        )
+    for k, s in enumerate(sc.shocks):
+        country = getattr(s, "country", None)
+        if country not in (None, "ALL") and country not in b.iso3:
+            raise ScenarioError(
+                f"shocks[{k}].country: value {country!r} not allowed; "
+                f"expected a simulated country ({', '.join(b.iso3)})"
+            )
+    return keep
+
+
+def simulate(
+    scenario: Scenario | str,
+    draws: int = 0,
+    seed: int | None = 0,
+    horizon: int | None = None,
+    *,
+    baseline: Baseline | None = None,
+    variables: Iterable[str] | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    progress: Callable[[int, int], None] | None = None,
+    backend: str = "numba",
+) -> xr.Dataset:
+    """Run the alliance model; a pure function of (scenario, draws, seed, horizon, data).
+
+    Parameters
+    ----------
+    scenario : a :class:`~natofutures.scenario.Scenario` or a built-in posture name.
+    draws : 0 for the deterministic central case (a ``draw`` dim of length 1, uncertain
+        parameters at their central values, no shocks sampled), else the number of Monte
+        Carlo draws.
+    seed : non-negative integer; same inputs and seed give bit-identical arrays.
+    horizon : last simulated year (default: the scenario's horizon, else 2045).
+    baseline : initial state (default: built from the bundled data).
+    variables : subset of output variables to keep (default all; see :data:`VARIABLES`) -
+        restrict it for very large draw counts to bound memory.
+    chunk_size : draws per memory chunk (results do not depend on it).
+    progress : optional callback ``(draws_done, draws_total)``.
+    backend : ``"numba"`` (the compiled kernel, default) or ``"numpy"`` (the reference loop
+        built from the mechanism modules; slower, same results to rounding).
+
+    Returns
+    -------
+    xarray.Dataset with dims ``draw, year, country, theatre, adversary``; units in each
+    variable's ``attrs["units"]``; ``attrs`` hold the posture, scenario hash, seed, draws,
+    data and package versions.
+    """
+    sc = posture(scenario) if isinstance(scenario, str) else scenario
+    if not isinstance(sc, Scenario):
+        raise InputError(
+            f"scenario: value {type(scenario).__name__} not allowed; "
+            "expected a Scenario or posture name"
+        )
+    b = baseline if baseline is not None else default_baseline()
+    draws, seed, hz = _validate_args(
+        draws, seed, horizon if horizon is not None else (sc.horizon or 2045), b.t0
+    )
+    keep = _check_options(sc, b, chunk_size, backend, variables)
+    years = list(range(b.t0, hz + 1))
+    st = _structure(b, years)
+    n_total = max(draws, 1)
+    sizes = {"country": b.n, "theatre": len(THEATRES), "adversary": len(st.threat_idx)}
+    out: dict[str, np.ndarray] = {}
+    for name in keep:
+        dims = VARIABLES[name][0]
+        shape = (n_total, len(years), *(sizes[d] for d in dims))
+        out[name] = np.empty(shape, dtype=bool if name in BOOL_VARIABLES else np.float32)
+    if draws == 0:
+        _run_chunk(sc, b, st, None, 1, out, 0, keep, backend)
+    else:
+        width = _layout(len(sc.uncertainties()), len(years), b.n)["_total"].stop
+        bounds = [(lo, min(draws, lo + chunk_size)) for lo in range(0, draws, chunk_size)]
+
+        def work(lo_hi: tuple[int, int]) -> int:
+            lo, hi = lo_hi
+            _run_chunk(sc, b, st, _normals(seed, lo, hi, width), hi - lo, out, lo, keep, backend)
+            return hi - lo
+
+        workers = min(len(bounds), os.cpu_count() or 1) if backend == "numba" else 1
+        done = 0
+        if workers > 1:
+            # the kernel releases the GIL; chunks write disjoint slices, so threads change nothing
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                for size in pool.map(work, bounds):
+                    done += size
+                    if progress is not None:
+                        progress(done, draws)
+        else:
+            for lo_hi in bounds:
+                done += work(lo_hi)
+                if progress is not None:
+                    progress(done, draws)
+    return _dataset(out, sc, b, st, years, draws, seed)
+
+
+@lru_cache(maxsize=32)
+def _coords(
+    b: Baseline, years: tuple[int, ...], n_draws: int, adversaries: tuple[str, ...]
+) -> xr.Coordinates:
+    """Coordinates with their indexes, built once per shape (xarray index creation is slow).
+
+    The cached arrays are shared by every Dataset of that shape, so they are made read-only.
+    """
+    coords = xr.Coordinates(
+        {
+            "draw": np.arange(n_draws),
+            "year": np.array(years),
+            "country": list(b.iso3),
+            "theatre": list(THEATRES),
+            "adversary": list(adversaries),
+            "country_name": ("country", list(b.name)),
+            "role": ("country", list(b.role)),
+            "european": ("country", b.european.copy()),
+        }
+    )
+    for name in coords:
+        data = coords[name].variable.data
+        if isinstance(data, np.ndarray):
+            data.flags.writeable = False
+    return coords
+
+
+def _dataset(
+    out: dict[str, np.ndarray],
+    sc: Scenario,
+    b: Baseline,
+    st: _Structure,
+    years: list[int],
+    draws: int,
+    seed: int,
+) -> xr.Dataset:
+    from natofutures import __version__
+
+    data_vars = {}
+    for name in VARIABLES:
+        if name not in out:
+            continue
+        dims, units, desc = VARIABLES[name]
+        data_vars[name] = (("draw", "year", *dims), out[name], {"units": units, "long_name": desc})
+    n_draws = next(iter(out.values())).shape[0] if out else max(draws, 1)
+    coords = _coords(b, tuple(years), n_draws, tuple(b.iso3[i] for i in st.threat_idx))
+    attrs = {
+        "title": "natofutures simulation (MODEL.md section 3)",
+        "posture": sc.posture,
+        "scenario": sc.name,
+        "scenario_hash": sc.hash,
+        "scenario_json": sc.canonical_json(),
+        "seed": seed,
+        "draws": draws,
+        "deterministic": int(draws == 0),
+        "t0": b.t0,
+        "horizon": years[-1],
+        "data_version": b.data_version,
+        "package_version": __version__,
+        "excluded_countries": ",".join(b.excluded),
+    }
+    return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+
+
+def threat_decomposition(
+    scenario: Scenario | str = "business_as_usual",
+    year: int | None = None,
+    countries: Iterable[str] | None = None,
+    *,
+    baseline: Baseline | None = None,
+) -> pd.DataFrame:
+    """Each country's perceived threat from each adversary split into Walt's four components.
+
+    Deterministic central case. Returns a DataFrame with one row per (country, adversary):
+    ``power, proximity, offensive, intentions`` (multiplicative; their product is
+    ``threat``) and ``driver``: the component whose log deviates most from its mean over the
+    country's adversaries, i.e. the one that most drives the difference between them.
+    """
+
+    b = baseline if baseline is not None else default_baseline()
+    sc = posture(scenario) if isinstance(scenario, str) else scenario
+    yr = b.t0 if year is None else year
+    if isinstance(yr, bool) or not isinstance(yr, int | np.integer) or not b.t0 <= int(yr) <= 2100:
+        raise InputError(f"year: value {yr!r} not allowed; expected a year in [{b.t0}, 2100]")
+    horizon = max(int(yr), b.t0 + 1)
+    ds = simulate(
+        sc, draws=0, horizon=horizon, baseline=b, variables=["power", "intentions", "threat"]
+    )
+    sel = list(b.iso3) if countries is None else [str(c).strip().upper() for c in countries]
+    bad = [c for c in sel if c not in b.iso3]
+    if bad:
+        raise InputError(
+            f"country: value {','.join(bad)!r} not allowed; "
+            f"expected ISO3 codes of simulated countries ({', '.join(b.iso3)})"
+        )
+    st = _structure(b, [b.t0])
+    p = _Params(sc, {})
+    advs = [b.iso3[i] for i in st.threat_idx]
+    prox = threat_perception.proximity(
+        st.threat_dist,
+        st.land,
+        st.sea,
+        p.f("threat.distance_decay_km"),
+        p.f("threat.land_border_bonus"),
+        p.f("threat.sea_border_bonus"),
+    )
+    offensive = p.per_country("threat.offensive", tuple(advs))[0]
+    at = ds.sel(year=int(yr)).isel(draw=0)
+    pw = (
+        at["power"].sel(country=advs).to_numpy().astype(float) / p.f("threat.reference_power")
+    ) ** p.f("threat.power_exponent")
+    intent = at["intentions"].to_numpy().astype(float)
+    rows = []
+    for c in sel:
+        i = b.index(c)
+        for j, a in enumerate(advs):
+            comp = {
+                "power": pw[j],
+                "proximity": prox[i, j],
+                "offensive": offensive[j],
+                "intentions": intent[j],
+            }
+            total = math.prod(comp.values())
+            rows.append({"country": c, "adversary": a, "year": int(yr), **comp, "threat": total})
+    df = pd.DataFrame(rows)
+    # driver: the component whose log-ratio to the other adversary's contributes most
+    logs = df[["power", "proximity", "offensive", "intentions"]].clip(lower=1e-300).apply(np.log)
+    rel = logs - logs.groupby(df["country"].to_numpy()).transform("mean")
+    df["driver"] = rel.abs().idxmax(axis=1)
+    return df

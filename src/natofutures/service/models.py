@@ -1,0 +1,239 @@
+"""Pydantic models of the JSON API (request and response bodies, documented in /openapi.json).
+
+Requests forbid unknown fields and bound every size (number of overrides, shocks, postures,
+string lengths), so that a body the service accepts is small and cheap to validate; the
+server's own limits on draws and horizon (:class:`~natofutures.service.app.ServiceConfig`) are
+checked in the handlers and reported as 422 naming the field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+_REQ = ConfigDict(extra="forbid")
+NAME_PATTERN = r"^[A-Za-z0-9_]{1,64}$"
+PARAM_PATTERN = r"^[A-Za-z0-9_.]{1,100}$"
+MAX_OVERRIDES = 100
+MAX_SHOCKS = 20
+MAX_UNCERTAINTY = 50
+
+Series = list[float | None]
+
+
+# ----------------------------------------------------------------------------- requests
+class ScenarioIn(BaseModel):
+    """A scenario: a built-in posture plus parameter overrides, uncertainty specs and shocks.
+
+    The same fields as a scenario YAML file (docs/scenarios.md), except that ``posture`` must
+    name a built-in posture: the service reads no file a client names.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "posture": "division_of_labor",
+                    "overrides": {"us.resolve": 0.4, "power.ppp_multiplier.RUS": 3.0},
+                }
+            ]
+        },
+    )
+    posture: str = Field(
+        "business_as_usual",
+        pattern=NAME_PATTERN,
+        description="Built-in posture name (see GET /api/postures).",
+    )
+    name: str | None = Field(
+        None, pattern=r"^[A-Za-z0-9_\-\. ]{1,80}$", description="Label of the scenario."
+    )
+    description: str = Field("", max_length=2000)
+    overrides: dict[str, float | dict[str, float]] = Field(
+        default_factory=dict,
+        max_length=MAX_OVERRIDES,
+        description=(
+            "Parameter overrides by dotted name from defaults.yaml, e.g. "
+            '{"us.resolve": 0.4}; dated parameters take {"year": value}.'
+        ),
+    )
+    uncertainty: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        max_length=MAX_UNCERTAINTY,
+        description='Distributions replacing the defaults, e.g. {"projection.decay_km": '
+        '{"dist": "uniform", "low": 3000, "high": 9000}}.',
+    )
+    shocks: list[dict[str, Any]] = Field(
+        default_factory=list,
+        max_length=MAX_SHOCKS,
+        description='Dated shocks, e.g. {"kind": "war", "year": 2030, "theatre": "europe"}.',
+    )
+    horizon: int | None = Field(None, ge=2025, le=2100, description="Last simulated year.")
+
+
+class SimulateRequest(BaseModel):
+    """``POST /api/simulate``: one scenario, draws (0 = deterministic central case), seed."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"scenario": {"posture": "division_of_labor"}, "draws": 0, "seed": 1}]
+        },
+    )
+    scenario: ScenarioIn = Field(default_factory=lambda: ScenarioIn())
+    draws: int = Field(
+        0, ge=0, description="0 = deterministic central case; else Monte Carlo draws."
+    )
+    seed: int = Field(0, ge=0, le=2**63 - 1, description="Seed (same seed, same results).")
+    horizon: int | None = Field(
+        None, ge=2025, le=2100, description="Last simulated year (default: scenario's or 2045)."
+    )
+    record: bool = Field(False, description="Keep the run in the runs store (Monte Carlo only).")
+
+
+class CompareRequest(BaseModel):
+    """``POST /api/compare``: several scenarios ranked under each perspective."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "scenarios": [{"posture": "business_as_usual"}, {"posture": "division_of_labor"}],
+                    "draws": 100,
+                    "seed": 1,
+                }
+            ]
+        },
+    )
+    scenarios: list[ScenarioIn] = Field(
+        default_factory=list,
+        max_length=8,
+        description="Scenarios to compare (default: the four built-in postures); at least 2.",
+    )
+    perspectives: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Bundled perspective names (default: all; see GET /api/perspectives).",
+    )
+    draws: int = Field(100, ge=0, description="Monte Carlo draws per scenario.")
+    seed: int = Field(20220914, ge=0, le=2**63 - 1)
+    horizon: int = Field(2045, ge=2025, le=2100)
+    smaa_samples: int = Field(20_000, ge=1, description="SMAA weight/outcome samples.")
+
+
+# ----------------------------------------------------------------------------- responses
+class Health(BaseModel):
+    status: str = Field(description="'ok' when the service answers.")
+    version: str = Field(description="natofutures package version.")
+    data_version: str = Field(description="Short hash of the bundled data.")
+    limits: dict[str, int] = Field(description="This server's input limits.")
+
+
+class PostureSummary(BaseModel):
+    name: str
+    title: str
+    summary: str
+
+
+class LeverOut(BaseModel):
+    path: str = Field(description="Dotted parameter name.")
+    value: float
+    unit: str
+    reason: str = Field(description="The essay's sentence the value encodes ('' = default).")
+    default: float = Field(description="Value in defaults.yaml (business as usual).")
+
+
+class PostureDetail(PostureSummary):
+    essay: str = ""
+    levers: list[LeverOut]
+
+
+class ParameterOut(BaseModel):
+    path: str = Field(description="Dotted name, as used in scenario overrides.")
+    value: float | None = Field(description="Central value (null for a dated path).")
+    values: dict[str, float] | None = Field(description="Dated path {year: value}, if dated.")
+    unit: str
+    bounds: list[float] = Field(description="Hard limits of an override.")
+    range: list[float] | None = Field(description="Plausible range.")
+    uncertain: bool = Field(description="Sampled in Monte Carlo.")
+    lever: bool = Field(description="Set by a posture (a decision, not an uncertainty).")
+    judgement: bool = Field(description="A modelling judgement (see source), not data.")
+    provisional: bool = Field(description="Awaiting calibration on history.")
+    source: str
+
+
+class PerspectiveOut(BaseModel):
+    name: str
+    label: str
+    rationale: str
+    source: str
+    concentration: float = Field(description="Dirichlet concentration of SMAA weights.")
+    weights: dict[str, float] = Field(description="Normalised weight per criterion (sum 1).")
+
+
+class Band(BaseModel):
+    """A series over years: the median and, for Monte Carlo, the 5th-95th percentile band."""
+
+    median: Series
+    p05: Series | None = None
+    p95: Series | None = None
+
+
+class CountryOut(BaseModel):
+    iso3: str
+    name: str
+    role: str
+    european: bool
+
+
+class SimulateResult(BaseModel):
+    """Results over years; NaN and infinite values are null."""
+
+    posture: str
+    scenario_name: str
+    scenario_hash: str = Field(description="SHA-256 of the scenario's canonical JSON.")
+    scenario: dict[str, Any] = Field(description="The validated scenario (canonical form).")
+    draws: int
+    seed: int
+    deterministic: bool
+    years: list[int]
+    countries: list[CountryOut] = Field(description="Countries of `by_country` series.")
+    series: dict[str, Band] = Field(description="Alliance-level series by name.")
+    by_country: dict[str, dict[str, Series]] = Field(
+        description="Per-country series: variable -> iso3 -> values (median for Monte Carlo)."
+    )
+    units: dict[str, str]
+    labels: dict[str, str] = Field(description="One-line explanation of each series.")
+    data_version: str
+    package_version: str
+    elapsed_ms: float
+    run_id: str | None = Field(None, description="Runs-store id when `record` was set.")
+
+
+class RunSummary(BaseModel):
+    run_id: str
+    created_at: str
+    kind: str
+    posture: str | None
+    seed: int | None
+    draws: int | None
+    horizon: int | None
+    scenario_hash: str
+    data_version: str
+    package_version: str
+    has_arrays: bool
+    command: str
+
+
+class RunDetail(RunSummary):
+    scenario: Any = Field(description="The run's scenario JSON.")
+    labels: dict[str, str]
+    tables: dict[str, list[dict[str, Any]]] = Field(
+        description="Summary tables as records (at most 2,000 rows each)."
+    )
+
+
+class ErrorOut(BaseModel):
+    detail: str = Field(description="One line naming the field, its value and what is allowed.")

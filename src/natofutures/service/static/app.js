@@ -1,0 +1,761 @@
+/* natofutures dashboard: sliders -> POST /api/simulate -> Plotly charts. No external requests. */
+"use strict";
+
+(function () {
+  const API = "/api";
+  const C = { // Okabe-Ito palette (colour-blind safe)
+    blue: "#0072B2", orange: "#E69F00", green: "#009E73", red: "#D55E00",
+    purple: "#CC79A7", sky: "#56B4E9", ink: "#1a1a1a", grey: "#6b6b6b",
+  };
+  const THEATRES = [
+    ["europe", "Europe", C.blue],
+    ["indo_pacific", "Indo-Pacific", C.orange],
+    ["out_of_area", "Out of area", C.green],
+  ];
+  const pct1 = (v) => (v == null ? "–" : (100 * v).toFixed(1) + "%");
+  const fix2 = (v) => (v == null ? "–" : Number(v).toFixed(2));
+
+  // Sliders: each maps to one engine override path (defaults.yaml) or to the horizon.
+  const SLIDERS = [
+    { path: "us.resolve", label: "US resolve", min: 0, max: 1, step: 0.05, fmt: fix2, lever: true,
+      help: "How far Europe believes a declared change of the US role (0 = not at all, 1 = fully)." },
+    { path: "us.allocation.europe", label: "US share of power kept in Europe", min: 0, max: 0.5,
+      step: 0.01, fmt: (v) => (100 * v).toFixed(0) + "%", lever: true,
+      help: "Target share of US military power for Europe (about 25% today)." },
+    { path: "intentions.scale.RUS", label: "Russian intentions", min: 0, max: 1.5, step: 0.05,
+      fmt: (v) => "×" + v.toFixed(2), judgement: true,
+      help: "Multiplier on Russia's aggressive intentions after 2024 (1 = today's level)." },
+    { path: "intentions.scale.CHN", label: "Chinese intentions", min: 0, max: 1.5, step: 0.05,
+      fmt: (v) => "×" + v.toFixed(2), judgement: true,
+      help: "Multiplier on China's aggressive intentions after 2024 (1 = today's level)." },
+    { path: "power.ppp_multiplier.RUS", label: "Russian purchasing power", min: 1, max: 4,
+      step: 0.1, fmt: (v) => "×" + v.toFixed(1),
+      help: "Military goods a rouble buys relative to the exchange rate (studies: 2.5–3.5)." },
+    { path: "power.ppp_multiplier.CHN", label: "Chinese purchasing power", min: 1, max: 3,
+      step: 0.1, fmt: (v) => "×" + v.toFixed(1),
+      help: "Military goods a yuan buys relative to the exchange rate (studies: 1.5–2)." },
+    { path: "burden.threat_response", label: "European responsiveness", min: 0, max: 0.03,
+      step: 0.001, fmt: (v) => (100 * v).toFixed(1) + " pts", judgement: true,
+      help: "Extra defence spending (points of GDP) per unit of perceived threat (provisional)." },
+    { path: "economy.growth.default", label: "GDP growth", min: -0.01, max: 0.04, step: 0.001,
+      fmt: (v) => (100 * v).toFixed(1) + "%/yr",
+      help: "Real GDP growth of European allies without their own IMF rate." },
+    { path: "horizon", label: "Horizon", min: 2030, max: 2060, step: 1, fmt: (v) => String(v),
+      help: "Last simulated year." },
+  ];
+
+  const state = {
+    a: "business_as_usual", b: "", overrides: {}, horizon: 2045, year: 2035,
+    mapVar: "threat_RUS", det: { a: null, b: null }, mc: null, compare: null,
+    postures: {}, details: {}, params: {}, perspectives: [], limits: {}, geo: null,
+  };
+  window.nfLatency = []; // slider input -> last plotly_afterplot, ms (read by the benchmark)
+  window.nfRenders = 0;
+
+  const $ = (id) => document.getElementById(id);
+  const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+
+  // ------------------------------------------------------------------ HTTP
+  function token() {
+    const m = /(?:^|[#&])token=([^&]+)/.exec(location.hash);
+    if (m) { sessionStorage.setItem("nfToken", decodeURIComponent(m[1])); }
+    return sessionStorage.getItem("nfToken");
+  }
+  async function api(path, body, signal) {
+    const headers = { Accept: "application/json" };
+    const t = token();
+    if (t) headers.Authorization = "Bearer " + t;
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const resp = await fetch(API + path, {
+      method: body === undefined ? "GET" : "POST", headers, signal,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!resp.ok) {
+      let msg = resp.status + " " + resp.statusText;
+      try { msg = (await resp.json()).detail || msg; } catch (e) { /* not JSON */ }
+      if (resp.status === 401) msg += " — open the dashboard as …/#token=YOUR_TOKEN";
+      throw new Error(msg);
+    }
+    return resp.json();
+  }
+  function scenarioBody(posture) {
+    return { posture, overrides: { ...state.overrides } };
+  }
+  function simulate(posture, draws, seed, signal) {
+    return api("/simulate", { scenario: scenarioBody(posture), draws, seed, horizon: state.horizon }, signal);
+  }
+  function setStatus(el, text, error) {
+    el.textContent = text;
+    el.classList.toggle("error", !!error);
+  }
+
+  // ------------------------------------------------------------------ sliders
+  function sliderDefault(s, posture) {
+    if (s.path === "horizon") return 2045;
+    const d = state.details[posture];
+    if (s.lever && d) {
+      const lv = d.levers.find((l) => l.path === s.path);
+      if (lv) return lv.value;
+    }
+    const p = state.params[s.path];
+    return p && p.value != null ? p.value : (s.min + s.max) / 2;
+  }
+  function currentValue(s) {
+    if (s.path === "horizon") return state.horizon;
+    return s.path in state.overrides ? state.overrides[s.path] : sliderDefault(s, state.a);
+  }
+  function buildSliders() {
+    const box = $("sliders");
+    box.innerHTML = "";
+    for (const s of SLIDERS) {
+      const id = "s-" + s.path.replace(/\./g, "-");
+      const p = state.params[s.path];
+      const tags = (s.lever ? '<span class="tag">posture lever</span>' : "") +
+        (s.judgement || (p && p.judgement) ? '<span class="tag">judgement</span>' : "");
+      const div = document.createElement("div");
+      div.className = "slider";
+      div.innerHTML =
+        `<div class="head"><label for="${id}">${esc(s.label)}${tags}</label><output id="${id}-out" for="${id}"></output></div>` +
+        `<input type="range" id="${id}" data-path="${s.path}" min="${s.min}" max="${s.max}" step="${s.step}">` +
+        `<p class="hint">${esc(s.help)}${p ? " Unit: " + esc(p.unit) + "." : ""}</p>`;
+      box.appendChild(div);
+      const input = div.querySelector("input");
+      input.addEventListener("input", (ev) => {
+        const v = Number(ev.target.value);
+        if (s.path === "horizon") {
+          state.horizon = v;
+        } else {
+          state.overrides[s.path] = v;
+        }
+        syncSliders();
+        schedule(performance.now());
+      });
+    }
+    syncSliders();
+  }
+  function syncSliders() {
+    for (const s of SLIDERS) {
+      const id = "s-" + s.path.replace(/\./g, "-");
+      const input = $(id);
+      const v = currentValue(s);
+      if (Number(input.value) !== v) input.value = v;
+      const out = $(id + "-out");
+      let text = s.fmt(v);
+      const changed = s.path === "horizon" ? state.horizon !== 2045 : s.path in state.overrides;
+      if (s.lever && !changed && state.b) {
+        text = s.fmt(sliderDefault(s, state.a)) + " / " + s.fmt(sliderDefault(s, state.b));
+      }
+      out.textContent = text;
+      out.classList.toggle("changed", changed);
+      out.title = changed ? "changed from the posture's value" : "posture / default value";
+    }
+    const yr = $("year");
+    yr.max = state.horizon;
+    if (state.year > state.horizon) state.year = state.horizon;
+    yr.value = state.year;
+    $("year-out").textContent = state.year;
+  }
+
+  // ------------------------------------------------------------------ URL state
+  function writeUrl() {
+    const q = new URLSearchParams();
+    q.set("a", state.a);
+    if (state.b) q.set("b", state.b);
+    if (state.horizon !== 2045) q.set("horizon", state.horizon);
+    q.set("year", state.year);
+    q.set("map", state.mapVar);
+    for (const [k, v] of Object.entries(state.overrides)) q.set(k, v);
+    history.replaceState(null, "", "?" + q.toString() + location.hash);
+  }
+  function readUrl() {
+    const q = new URLSearchParams(location.search);
+    const names = Object.keys(state.postures);
+    if (names.includes(q.get("a"))) state.a = q.get("a");
+    if (names.includes(q.get("b")) && q.get("b") !== state.a) state.b = q.get("b");
+    const hz = Number(q.get("horizon"));
+    if (hz >= 2030 && hz <= state.maxHorizon) state.horizon = hz;
+    const yr = Number(q.get("year"));
+    if (yr >= 2024 && yr <= state.horizon) state.year = yr;
+    if (["threat_RUS", "threat_CHN", "burden"].includes(q.get("map"))) state.mapVar = q.get("map");
+    for (const s of SLIDERS) {
+      if (s.path === "horizon" || !q.has(s.path)) continue;
+      const v = Number(q.get(s.path));
+      if (Number.isFinite(v) && v >= s.min && v <= s.max) state.overrides[s.path] = v;
+    }
+  }
+
+  // ------------------------------------------------------------------ deterministic updates
+  let timer = null, inflight = null, pendingT0 = null;
+  function schedule(t0) {
+    if (pendingT0 === null) pendingT0 = t0;
+    clearTimeout(timer);
+    timer = setTimeout(update, 12); // light debounce; stale requests are aborted below
+  }
+  async function update() {
+    const t0 = pendingT0 === null ? performance.now() : pendingT0;
+    pendingT0 = null;
+    if (inflight) inflight.abort();
+    if (mcCtl) { mcCtl.abort(); }
+    const ctl = new AbortController();
+    inflight = ctl;
+    writeUrl();
+    try {
+      const [ra, rb] = await Promise.all([
+        simulate(state.a, 0, 0, ctl.signal),
+        state.b ? simulate(state.b, 0, 0, ctl.signal) : Promise.resolve(null),
+      ]);
+      if (ctl.signal.aborted) return;
+      state.det = { a: ra, b: rb };
+      state.mc = null;
+      $("clear-mc").hidden = true;
+      setStatus($("status"), statusLine(ra, rb));
+      await renderAll(t0);
+    } catch (err) {
+      if (err.name === "AbortError") return;
+      setStatus($("status"), "Error: " + err.message, true);
+    } finally {
+      if (inflight === ctl) inflight = null;
+    }
+  }
+  function statusLine(ra, rb) {
+    const kind = ra.deterministic ? "Central case (deterministic)" : `Monte Carlo: ${ra.draws} draws, seed ${ra.seed} (median and 5–95% band)`;
+    const ms = ra.elapsed_ms + (rb ? rb.elapsed_ms : 0);
+    return `${kind} · ${state.postures[state.a].title}${rb ? " vs " + state.postures[state.b].title : ""} · 2024–${ra.years[ra.years.length - 1]} · server ${ms.toFixed(0)} ms`;
+  }
+  function results() {
+    return state.mc || state.det;
+  }
+
+  // ------------------------------------------------------------------ charts
+  const CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
+  function baseLayout(title, ytitle, extra) {
+    return Object.assign({
+      title: { text: title, font: { size: 15 }, x: 0.02, xanchor: "left", y: 0.985, yref: "container", yanchor: "top" },
+      margin: { l: 64, r: 16, t: 78, b: 48 },
+      font: { family: "system-ui, DejaVu Sans, sans-serif", size: 12, color: C.ink },
+      paper_bgcolor: "#ffffff", plot_bgcolor: "#ffffff",
+      xaxis: { title: { text: "Year" }, gridcolor: "#e3e6ea", linecolor: "#8a9099" },
+      yaxis: { title: { text: ytitle, font: { size: 12 } }, gridcolor: "#e3e6ea", linecolor: "#8a9099", zeroline: false, automargin: true },
+      legend: { orientation: "h", x: 0, xanchor: "left", y: 1.0, yanchor: "bottom", font: { size: 11 } },
+      hovermode: "x unified",
+    }, extra || {});
+  }
+  function lines(res, key, name, color, dash, yfmt) {
+    const band = res.series[key];
+    const out = [];
+    if (band.p05 && band.p95) {
+      out.push({ x: res.years, y: band.p95, mode: "lines", line: { width: 0 }, hoverinfo: "skip", showlegend: false, legendgroup: name });
+      out.push({ x: res.years, y: band.p05, mode: "lines", line: { width: 0 }, fill: "tonexty",
+        fillcolor: hexA(color, dash ? 0.12 : 0.2), hoverinfo: "skip", showlegend: false, legendgroup: name });
+    }
+    out.push({ x: res.years, y: band.median, mode: "lines", name, legendgroup: name,
+      line: { color, width: 2.4, dash: dash ? "dash" : "solid" },
+      hovertemplate: "%{y:" + yfmt + "}<extra>" + esc(name) + "</extra>" });
+    return out;
+  }
+  function hexA(hex, a) {
+    const n = parseInt(hex.slice(1), 16);
+    return `rgba(${n >> 16},${(n >> 8) & 255},${n & 255},${a})`;
+  }
+  function each(fn) {
+    // posture A solid, posture B dashed; the legend names series once and keys the line styles
+    const r = results();
+    const out = [];
+    for (const [which, res] of [["a", r.a], ["b", r.b]]) {
+      if (!res) continue;
+      const traces = fn(res, which === "b", "");
+      for (const t of traces) {
+        if (which === "b") { t.showlegend = false; t.legendgroup = (t.legendgroup || "") + "-b"; }
+        if (t.hovertemplate) t.hovertemplate = t.hovertemplate.replace("</extra>", " · " + esc(state.postures[res.posture].short) + "</extra>");
+      }
+      out.push(...traces);
+    }
+    if (r.b) {
+      for (const [res, dash] of [[r.a, "solid"], [r.b, "dash"]]) {
+        out.push({ x: [null], y: [null], mode: "lines", name: state.postures[res.posture].short,
+          line: { color: C.ink, width: 2, dash }, hoverinfo: "skip" });
+      }
+    }
+    return out;
+  }
+  function refLine(y, text) {
+    return { type: "line", xref: "paper", x0: 0, x1: 1, y0: y, y1: y, line: { color: C.grey, width: 1, dash: "dot" },
+      label: { text, textposition: "end", font: { size: 10, color: C.grey } } };
+  }
+
+  function chartBurden() {
+    const data = each((res, dashed, sfx) => [
+      ...lines(res, "europe_burden", "European allies" + sfx, C.blue, dashed, ".2%"),
+      ...lines(res, "us_burden", "United States" + sfx, C.red, dashed, ".2%"),
+    ]);
+    const layout = baseLayout("Defence burden: Europe and the US", "Defence spending (% of GDP)", {
+      shapes: [refLine(0.02, "2% guideline"), refLine(0.035, "3.5% pledge")],
+    });
+    layout.yaxis.tickformat = ".1%";
+    layout.yaxis.rangemode = "tozero";
+    return Plotly.react("chart-burden", data, layout, CONFIG);
+  }
+  function chartBalance() {
+    const data = each((res, dashed, sfx) => THEATRES.flatMap(([t, label, col]) =>
+      lines(res, "balance_" + t, label + sfx, col, dashed, ".2f")));
+    const layout = baseLayout("Theatre balances", "Power ratio, coalition / adversary (log)", {
+      shapes: [refLine(1, "parity")],
+    });
+    layout.yaxis.type = "log";
+    layout.yaxis.tickvals = [0.125, 0.25, 0.5, 1, 2, 4, 8, 16];
+    layout.yaxis.ticktext = ["⅛", "¼", "½", "1", "2", "4", "8", "16"];
+    return Plotly.react("chart-balance", data, layout, CONFIG);
+  }
+  function chartRisk() {
+    const data = each((res, dashed, sfx) => THEATRES.flatMap(([t, label, col]) =>
+      lines(res, "cumulative_risk_" + t, label + sfx, col, dashed, ".1%")));
+    const layout = baseLayout("Deterrence risk over time", "Probability of war by that year (%)");
+    layout.yaxis.tickformat = ".0%";
+    layout.yaxis.rangemode = "tozero";
+    return Plotly.react("chart-risk", data, layout, CONFIG);
+  }
+  function allyList(res) {
+    return res.countries.filter((c) => c.role === "ally");
+  }
+  function chartAllies() {
+    const r = results();
+    const k = r.a.years.indexOf(state.year);
+    const allies = allyList(r.a);
+    const va = (c) => r.a.by_country.burden[c.iso3][k];
+    allies.sort((x, y) => (va(y) || 0) - (va(x) || 0));
+    const data = [];
+    for (const [res, col] of [[r.a, C.blue], [r.b, C.orange]]) {
+      if (!res) continue;
+      data.push({
+        type: "bar", name: state.postures[res.posture].short, marker: { color: col },
+        x: allies.map((c) => c.iso3), y: allies.map((c) => res.by_country.burden[c.iso3][k]),
+        customdata: allies.map((c) => c.name),
+        hovertemplate: "%{customdata}: %{y:.2%}<extra>" + esc(state.postures[res.posture].short) + "</extra>",
+      });
+    }
+    const layout = baseLayout(`Defence burden by ally in ${state.year}`, "Defence spending (% of GDP)", {
+      barmode: "group", bargap: 0.15, hovermode: "closest", showlegend: !!r.b,
+      shapes: [refLine(0.02, "2%"), refLine(0.035, "3.5%")],
+    });
+    layout.xaxis = { title: { text: "Ally (ISO 3166 code)" }, tickangle: -60, tickfont: { size: 10 }, linecolor: "#8a9099", automargin: true };
+    layout.yaxis.tickformat = ".1%";
+    layout.margin.b = 70;
+    return Plotly.react("chart-allies", data, layout, CONFIG);
+  }
+
+  // Map: country polygons drawn as filled scatter traces (sinusoidal projection, 15°E).
+  const COLORSCALE = [[0, "#fff7bc"], [0.25, "#fec44f"], [0.5, "#fb9a29"], [0.75, "#d95f0e"], [1, "#7f2704"]];
+  function colourAt(t) {
+    t = Math.max(0, Math.min(1, t));
+    for (let i = 1; i < COLORSCALE.length; i++) {
+      const [t1, c1] = COLORSCALE[i];
+      const [t0, c0] = COLORSCALE[i - 1];
+      if (t <= t1) {
+        const f = (t - t0) / (t1 - t0);
+        const a = parseInt(c0.slice(1), 16), b = parseInt(c1.slice(1), 16);
+        const mix = (sh) => Math.round(((a >> sh) & 255) * (1 - f) + ((b >> sh) & 255) * f);
+        return `rgb(${mix(16)},${mix(8)},${mix(0)})`;
+      }
+    }
+    return COLORSCALE[COLORSCALE.length - 1][1];
+  }
+  let projected = null;
+  function projectGeo() {
+    projected = state.geo.features.map((f) => {
+      const xs = [], ys = [];
+      for (const poly of f.geometry.coordinates) {
+        const ring = poly[0];
+        for (const [lon, lat] of ring) {
+          xs.push((lon - 15) * Math.cos((lat * Math.PI) / 180));
+          ys.push(lat);
+        }
+        xs.push(null); ys.push(null);
+      }
+      return { iso3: f.id, name: f.properties.name, xs, ys };
+    });
+  }
+  function chartMap() {
+    const res = results().a;
+    const k = res.years.indexOf(state.year);
+    const series = res.by_country[state.mapVar];
+    const isBurden = state.mapVar === "burden";
+    const vmax = isBurden ? 0.05 : 1.0;
+    const label = { threat_RUS: "Threat from Russia", threat_CHN: "Threat from China", burden: "Defence burden" }[state.mapVar];
+    const data = projected.map((p) => {
+      const v = series[p.iso3] ? series[p.iso3][k] : null;
+      const shown = v == null ? "not simulated" : isBurden ? (100 * v).toFixed(1) + "% of GDP" : v.toFixed(2);
+      return {
+        x: p.xs, y: p.ys, mode: "lines", fill: "toself", hoveron: "fills",
+        fillcolor: v == null ? "#d9d9d9" : colourAt(v / vmax),
+        line: { color: "#ffffff", width: 0.7 }, name: `${p.name}: ${shown}`,
+        hoverinfo: "name", showlegend: false,
+      };
+    });
+    data.push({
+      x: [null], y: [null], mode: "markers", hoverinfo: "skip", showlegend: false,
+      marker: { size: 0, color: [0, vmax], cmin: 0, cmax: vmax, colorscale: COLORSCALE, showscale: true,
+        colorbar: { title: { text: isBurden ? "% of GDP" : "index", side: "right" }, tickformat: isBurden ? ".0%" : ".1f", thickness: 14, len: 0.8 } },
+    });
+    const layout = {
+      title: { text: `${label} in ${state.year}<br><span style="font-size:12px">${esc(state.postures[res.posture].title)}</span>`, font: { size: 15 }, x: 0.02, xanchor: "left" },
+      margin: { l: 8, r: 8, t: 56, b: 8 }, paper_bgcolor: "#ffffff", plot_bgcolor: "#eef3f8",
+      font: { family: "system-ui, DejaVu Sans, sans-serif", size: 12, color: C.ink },
+      xaxis: { visible: false, range: [-30, 25], fixedrange: false },
+      yaxis: { visible: false, range: [34, 71.5], scaleanchor: "x", scaleratio: 1 },
+      hovermode: "closest", dragmode: "pan",
+    };
+    return Plotly.react("chart-map", data, layout, CONFIG);
+  }
+
+  function renderDiff() {
+    const box = $("diff");
+    const r = results();
+    if (!state.b || !r.b) {
+      box.innerHTML = '<p class="hint">Choose a second posture to compare.</p>';
+      return;
+    }
+    const A = state.details[state.a], B = state.details[state.b];
+    const ta = state.postures[state.a].short, tb = state.postures[state.b].short;
+    const lb = new Map(B.levers.map((l) => [l.path, l]));
+    let html = `<h4>Levers that differ (${esc(ta)} vs ${esc(tb)})</h4><table><thead><tr><th>lever</th><th>${esc(ta)}</th><th>${esc(tb)}</th><th>why (${esc(ta)})</th><th>why (${esc(tb)})</th></tr></thead><tbody>`;
+    let n = 0;
+    for (const la of A.levers) {
+      const lbb = lb.get(la.path);
+      if (!lbb || la.value === lbb.value) continue;
+      n++;
+      const over = la.path in state.overrides ? " (slider overrides both)" : "";
+      html += `<tr><td>${esc(la.path)}<br><span class="hint">${esc(la.unit)}${over}</span></td><td class="num">${fix2(la.value)}</td><td class="num">${fix2(lbb.value)}</td><td class="reason">${esc(la.reason || "default value")}</td><td class="reason">${esc(lbb.reason || "default value")}</td></tr>`;
+    }
+    if (!n) html += '<tr><td colspan="5">Both postures set every lever alike.</td></tr>';
+    html += "</tbody></table>";
+    const last = r.a.years.length - 1, yr = r.a.years[last];
+    const rows = [
+      ["European burden", "europe_burden", pct1], ["US burden", "us_burden", pct1],
+      ["Balance in Europe", "balance_europe", fix2], ["Balance in the Indo-Pacific", "balance_indo_pacific", fix2],
+      ["War risk in Europe by " + yr, "cumulative_risk_europe", pct1],
+      ["War risk in the Indo-Pacific by " + yr, "cumulative_risk_indo_pacific", pct1],
+      ["US share of NATO power in Europe", "us_share_europe", pct1],
+    ];
+    html += `<h4>Outcomes in ${yr}</h4><table><thead><tr><th>outcome</th><th>${esc(ta)}</th><th>${esc(tb)}</th><th>difference</th></tr></thead><tbody>`;
+    for (const [label, key, f] of rows) {
+      const va = r.a.series[key].median[last], vb = r.b.series[key].median[last];
+      const d = va == null || vb == null ? null : vb - va;
+      const ds = d == null ? "–" : (d >= 0 ? "+" : "") + (f === pct1 ? (100 * d).toFixed(1) + " pts" : d.toFixed(2));
+      html += `<tr><td>${esc(label)}</td><td class="num">${f(va)}</td><td class="num">${f(vb)}</td><td class="num">${ds}</td></tr>`;
+    }
+    box.innerHTML = html + "</tbody></table>";
+  }
+
+  let lastAfterplot = 0;
+  async function renderAll(t0) {
+    const started = performance.now();
+    lastAfterplot = 0;
+    await Promise.all([chartBurden(), chartBalance(), chartRisk(), chartAllies(), chartMap()]);
+    renderDiff();
+    listenAfterplot();
+    window.nfRenders += 1;
+    const end = lastAfterplot >= started ? lastAfterplot : performance.now();
+    if (t0 !== undefined) window.nfLatency.push(end - t0);
+  }
+  function renderYearCharts() {
+    return Promise.all([chartAllies(), chartMap()]);
+  }
+
+  // ------------------------------------------------------------------ Monte Carlo
+  let mcCtl = null;
+  async function runMonteCarlo() {
+    const draws = Number($("draws").value);
+    const seed = Math.max(0, Math.floor(Number($("seed").value) || 0));
+    const btn = $("run-mc");
+    if (mcCtl) mcCtl.abort();
+    const ctl = new AbortController();
+    mcCtl = ctl;
+    btn.disabled = true;
+    $("mc-progress").hidden = false;
+    const n = state.b ? 2 : 1;
+    const t = performance.now();
+    setStatus($("mc-status"), `Running ${draws.toLocaleString("en")} draws × ${n} posture${n > 1 ? "s" : ""}…`);
+    try {
+      const ra = await simulate(state.a, draws, seed, ctl.signal);
+      if (n > 1) setStatus($("mc-status"), `Posture 1 of 2 done; running ${state.postures[state.b].short}…`);
+      const rb = state.b ? await simulate(state.b, draws, seed, ctl.signal) : null;
+      state.mc = { a: ra, b: rb };
+      $("clear-mc").hidden = false;
+      setStatus($("mc-status"), `Done in ${((performance.now() - t) / 1000).toFixed(1)} s. Moving a slider returns to the central case.`);
+      setStatus($("status"), statusLine(ra, rb));
+      await renderAll();
+    } catch (err) {
+      if (err.name !== "AbortError") setStatus($("mc-status"), "Error: " + err.message, true);
+      else setStatus($("mc-status"), "Cancelled (a slider moved).");
+    } finally {
+      btn.disabled = false;
+      $("mc-progress").hidden = true;
+      if (mcCtl === ctl) mcCtl = null;
+    }
+  }
+
+  // ------------------------------------------------------------------ compare (scorecard, SMAA)
+  async function runCompare() {
+    const btn = $("run-compare");
+    btn.disabled = true;
+    $("cmp-progress").hidden = false;
+    const draws = Number($("cmp-draws").value);
+    setStatus($("cmp-status"), `Simulating ${Object.keys(state.postures).length} postures × ${draws} draws, ranking under ${state.perspectives.length} perspectives…`);
+    try {
+      const body = {
+        scenarios: Object.keys(state.postures).map((p) => ({ posture: p, overrides: { ...state.overrides } })),
+        draws, seed: Math.max(0, Math.floor(Number($("seed").value) || 0)), horizon: state.horizon,
+        smaa_samples: 20000,
+      };
+      state.compare = await api("/compare", body);
+      setStatus($("cmp-status"), `Done in ${(state.compare.elapsed_ms / 1000).toFixed(1)} s (run ${state.compare.run.run_id || ""}).`);
+      await Promise.all([chartScorecard(), chartSmaa()]);
+    } catch (err) {
+      setStatus($("cmp-status"), "Error: " + err.message, true);
+    } finally {
+      btn.disabled = false;
+      $("cmp-progress").hidden = true;
+    }
+  }
+  function emptyChart(id, title, note) {
+    return Plotly.react(id, [], {
+      title: { text: title, font: { size: 15 }, x: 0.02, xanchor: "left" },
+      xaxis: { visible: false }, yaxis: { visible: false }, margin: { l: 10, r: 10, t: 44, b: 10 },
+      annotations: [{ text: note, showarrow: false, font: { size: 13, color: C.grey }, xref: "paper", yref: "paper", x: 0.5, y: 0.5 }],
+    }, CONFIG);
+  }
+  function chartScorecard() {
+    const cmp = state.compare;
+    if (!cmp) return emptyChart("chart-scorecard", "Scorecard of the postures", "Press “Score and rank all postures”.");
+    const crits = Object.keys(cmp.criteria_info);
+    const z = [], text = [];
+    for (const p of cmp.postures) {
+      const zr = [], tr = [];
+      for (const c of crits) {
+        const vals = cmp.postures.map((q) => cmp.criteria[q][c].median);
+        const v = cmp.criteria[p][c].median;
+        const lo = Math.min(...vals), hi = Math.max(...vals);
+        let s = hi > lo ? (v - lo) / (hi - lo) : 0.5;
+        if (cmp.criteria_info[c].direction === "lower") s = 1 - s;
+        zr.push(s);
+        tr.push(v == null ? "–" : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
+      }
+      z.push(zr); text.push(tr);
+    }
+    const x = crits.map((c) => cmp.criteria_info[c].label + " (" + (cmp.criteria_info[c].direction === "lower" ? "↓" : "↑") + ")");
+    const y = cmp.postures.map((p) => (state.postures[p] ? state.postures[p].short : p));
+    const custom = cmp.postures.map((p) => crits.map((c) => `${cmp.criteria[p][c].median} ${cmp.criteria_info[c].unit} (90%: ${cmp.criteria[p][c].p05}–${cmp.criteria[p][c].p95})`));
+    const data = [{
+      type: "heatmap", z, x, y, text, texttemplate: "%{text}", textfont: { size: 11, color: C.ink },
+      customdata: custom, hovertemplate: "%{y} · %{x}<br>%{customdata}<extra></extra>",
+      colorscale: [[0, "#f4a582"], [0.5, "#f7f7f7"], [1, "#92c5de"]], zmin: 0, zmax: 1,
+      colorbar: { title: { text: "relative score" }, tickvals: [0, 1], ticktext: ["worst", "best"], thickness: 14 },
+      xgap: 2, ygap: 2,
+    }];
+    const layout = baseLayout(`Scorecard: median of each criterion, ${cmp.run.draws} draws to ${cmp.run.horizon}`, "Posture", { hovermode: "closest" });
+    layout.xaxis = { title: { text: "Criterion (↑ higher is better, ↓ lower is better)" }, tickangle: -35, tickfont: { size: 10 } };
+    layout.yaxis = { title: { text: "" }, automargin: true, autorange: "reversed" };
+    layout.margin = { l: 10, r: 10, t: 44, b: 120 };
+    return Plotly.react("chart-scorecard", data, layout, CONFIG);
+  }
+  function chartSmaa() {
+    const cmp = state.compare;
+    if (!cmp) return emptyChart("chart-smaa", "Rank acceptability by perspective (SMAA)", "Press “Score and rank all postures”.");
+    const pe = $("perspective").value in cmp.rankings ? $("perspective").value : Object.keys(cmp.rankings)[0];
+    const n = cmp.postures.length;
+    const shades = ["#08306b", "#2171b5", "#6baed6", "#c6dbef", "#deebf7", "#f7fbff", "#eeeeee", "#dddddd"];
+    const data = [];
+    for (let r = 0; r < n; r++) {
+      data.push({
+        type: "bar", name: ["1st", "2nd", "3rd"][r] || r + 1 + "th",
+        x: cmp.postures.map((p) => (state.postures[p] ? state.postures[p].short : p)),
+        y: cmp.postures.map((p) => cmp.rankings[pe][p].rank_probabilities[r]),
+        marker: { color: shades[r], line: { color: "#555", width: 0.5 } },
+        hovertemplate: "%{x}: P(rank " + (r + 1) + ") = %{y:.0%}<extra></extra>",
+      });
+    }
+    const label = (cmp.perspectives_info[pe] || {}).label || pe;
+    const layout = baseLayout("Rank acceptability — " + label, "Probability of each rank", { barmode: "stack", hovermode: "closest" });
+    layout.legend.traceorder = "normal";
+    layout.legend.title = { text: "rank:" };
+    layout.xaxis = { title: { text: "Posture" } };
+    layout.yaxis.tickformat = ".0%";
+    layout.yaxis.range = [0, 1];
+    $("smaa-caption").textContent = "SMAA rank acceptability: probability that each posture ranks 1st, 2nd, … under this perspective's weights (sampled around them) and the uncertain outcomes. " + (cmp.summary[pe] || "");
+    return Plotly.react("chart-smaa", data, layout, CONFIG);
+  }
+
+  // ------------------------------------------------------------------ downloads, sharing
+  function download(name, text, type) {
+    const blob = new Blob([text], { type });
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  }
+  function scenarioYaml(posture) {
+    const lines = [
+      "# natofutures scenario saved from the dashboard",
+      "# run it with: natofutures simulate THIS_FILE.yaml",
+      `name: dashboard_${posture}`,
+      `posture: ${posture}`,
+      `horizon: ${state.horizon}`,
+    ];
+    const keys = Object.keys(state.overrides).sort();
+    if (keys.length) {
+      lines.push("overrides:");
+      for (const k of keys) lines.push(`  ${k}: ${state.overrides[k]}`);
+    } else {
+      lines.push("overrides: {}");
+    }
+    return lines.join("\n") + "\n";
+  }
+  function downloadYaml() {
+    // the first posture's scenario (one scenario per file, as `natofutures simulate` reads it)
+    download(`natofutures-${state.a}.yaml`, scenarioYaml(state.a), "application/x-yaml");
+  }
+  function downloadCsv() {
+    const r = results();
+    const rows = [["posture", "draws", "seed", "variable", "country", "year", "median", "p05", "p95", "unit"]];
+    for (const res of [r.a, r.b]) {
+      if (!res) continue;
+      for (const [key, band] of Object.entries(res.series)) {
+        res.years.forEach((y, i) => rows.push([res.posture, res.draws, res.seed, key, "", y, band.median[i], band.p05 ? band.p05[i] : "", band.p95 ? band.p95[i] : "", res.units[key] || ""]));
+      }
+      for (const [key, per] of Object.entries(res.by_country)) {
+        for (const [iso, vals] of Object.entries(per)) {
+          res.years.forEach((y, i) => rows.push([res.posture, res.draws, res.seed, key, iso, y, vals[i], "", "", res.units[key] || ""]));
+        }
+      }
+    }
+    const csv = rows.map((row) => row.map((v) => (v == null ? "" : String(v))).join(",")).join("\n") + "\n";
+    download(`natofutures-results-${state.a}${state.b ? "-vs-" + state.b : ""}.csv`, csv, "text/csv");
+  }
+  async function share() {
+    writeUrl();
+    const url = location.href.split("#")[0];
+    try {
+      await navigator.clipboard.writeText(url);
+      setStatus($("share-status"), "Link copied: it restores the postures and sliders.");
+    } catch (e) {
+      setStatus($("share-status"), url);
+    }
+  }
+
+  // ------------------------------------------------------------------ start
+  function shortTitle(t) {
+    return t.replace(/^Model \d+:\s*/, "");
+  }
+  function fillPostureSelects() {
+    const a = $("postureA"), b = $("postureB");
+    for (const [name, p] of Object.entries(state.postures)) {
+      a.add(new Option(p.title, name));
+      b.add(new Option(p.title, name));
+    }
+    a.value = state.a;
+    b.value = state.b;
+    $("postureA-summary").textContent = state.postures[state.a].summary;
+    $("postureB-summary").textContent = state.b ? state.postures[state.b].summary : "";
+  }
+  async function ensureDetails() {
+    for (const name of [state.a, state.b]) {
+      if (name && !state.details[name]) state.details[name] = await api("/postures/" + encodeURIComponent(name));
+    }
+  }
+  async function init() {
+    try {
+      const [health, postures, params, persp, geo] = await Promise.all([
+        api("/health"), api("/postures"), api("/parameters"), api("/perspectives"),
+        fetch("/static/geo/europe.geojson").then((r) => r.json()),
+      ]);
+      $("version").textContent = health.version;
+      $("data-version").textContent = health.data_version;
+      state.limits = health.limits;
+      state.maxHorizon = Math.min(health.limits.max_horizon, 2075);
+      SLIDERS.find((s) => s.path === "horizon").max = Math.min(state.maxHorizon, 2060);
+      for (const p of postures) state.postures[p.name] = { ...p, short: shortTitle(p.title) };
+      for (const p of params) state.params[p.path] = p;
+      state.perspectives = persp;
+      for (const p of persp) $("perspective").add(new Option(p.label || p.name, p.name));
+      for (const opt of [...$("draws").options]) if (Number(opt.value) > health.limits.max_draws) opt.remove();
+      for (const opt of [...$("cmp-draws").options]) if (Number(opt.value) > health.limits.max_compare_draws) opt.remove();
+      for (const [id, max] of [["draws", health.limits.max_draws], ["cmp-draws", health.limits.max_compare_draws]]) {
+        if (!$(id).options.length && max > 0) $(id).add(new Option(String(max)));
+      }
+      state.geo = geo;
+      projectGeo();
+      readUrl();
+      fillPostureSelects();
+      await ensureDetails();
+      buildSliders();
+      $("map-var").value = state.mapVar;
+      chartScorecard();
+      chartSmaa();
+      wire();
+      await update();
+    } catch (err) {
+      setStatus($("status"), "Error while loading: " + err.message, true);
+    }
+  }
+  function wire() {
+    $("postureA").addEventListener("change", async (e) => {
+      state.a = e.target.value;
+      if (state.b === state.a) { state.b = ""; $("postureB").value = ""; }
+      $("postureA-summary").textContent = state.postures[state.a].summary;
+      await ensureDetails();
+      syncSliders();
+      schedule(performance.now());
+    });
+    $("postureB").addEventListener("change", async (e) => {
+      state.b = e.target.value === state.a ? "" : e.target.value;
+      e.target.value = state.b;
+      $("postureB-summary").textContent = state.b ? state.postures[state.b].summary : "";
+      await ensureDetails();
+      syncSliders();
+      schedule(performance.now());
+    });
+    $("reset").addEventListener("click", () => {
+      state.overrides = {};
+      state.horizon = 2045;
+      syncSliders();
+      schedule(performance.now());
+    });
+    $("year").addEventListener("input", (e) => {
+      state.year = Number(e.target.value);
+      $("year-out").textContent = state.year;
+      writeUrl();
+      renderYearCharts();
+    });
+    $("map-var").addEventListener("change", (e) => {
+      state.mapVar = e.target.value;
+      writeUrl();
+      chartMap();
+    });
+    $("perspective").addEventListener("change", () => chartSmaa());
+    $("run-mc").addEventListener("click", runMonteCarlo);
+    $("clear-mc").addEventListener("click", () => schedule(performance.now()));
+    $("run-compare").addEventListener("click", runCompare);
+    $("dl-yaml").addEventListener("click", downloadYaml);
+    $("dl-csv").addEventListener("click", downloadCsv);
+    $("share").addEventListener("click", share);
+  }
+  let listening = false;
+  function listenAfterplot() {
+    if (listening) return;
+    listening = true;
+    for (const id of ["chart-burden", "chart-balance", "chart-risk", "chart-allies", "chart-map"]) {
+      $(id).on("plotly_afterplot", () => { lastAfterplot = performance.now(); });
+    }
+  }
+  function start() {
+    if (typeof Plotly === "undefined") {
+      setStatus($("status"), "Error: plotly.js did not load.", true);
+      return;
+    }
+    init();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,105 @@
+"""Sensitivity: SALib's Sobol' and Morris on the Ishigami function with known indices."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from SALib.test_functions import Ishigami
+
+from natofutures.analysis import sensitivity as sens
+from natofutures.errors import InputError
+
+ISHIGAMI = [sens.Uncertainty(f"x{i}", -np.pi, np.pi) for i in (1, 2, 3)]
+# Analytical indices for a = 7, b = 0.1 (Ishigami and Homma 1990; SALib's docs).
+S1_TRUE = np.array([0.3139, 0.4424, 0.0])
+ST_TRUE = np.array([0.5576, 0.4424, 0.2437])
+
+
+def test_sobol_recovers_the_ishigami_indices() -> None:
+    res = sens.run(ISHIGAMI, Ishigami.evaluate, method="sobol", n=4096, seed=1)
+    df = res.indices.loc["y"]
+    np.testing.assert_allclose(df["S1"].to_numpy(), S1_TRUE, atol=0.03)
+    np.testing.assert_allclose(df["ST"].to_numpy(), ST_TRUE, atol=0.03)
+    assert res.samples == 4096 * (3 + 2)
+
+
+def test_sobol_is_pinned_under_a_seed() -> None:
+    a = sens.run(ISHIGAMI, Ishigami.evaluate, method="sobol", n=256, seed=7)
+    b = sens.run(ISHIGAMI, Ishigami.evaluate, method="sobol", n=256, seed=7)
+    np.testing.assert_array_equal(a.indices.to_numpy(), b.indices.to_numpy())
+
+
+def test_morris_ranks_the_ishigami_parameters() -> None:
+    res = sens.run(ISHIGAMI, Ishigami.evaluate, method="morris", n=200, seed=1)
+    mu_star = res.indices.loc["y"]["mu_star"]
+    # x3 matters only through its interaction with x1, so its elementary effects are smallest.
+    assert mu_star.idxmin() == "x3"
+    assert res.samples == 200 * 4
+
+
+def test_several_outputs_and_constant_output() -> None:
+    def f(x: np.ndarray) -> np.ndarray:
+        return np.column_stack([x[:, 0] + 0.1 * x[:, 1], np.zeros(len(x))])
+
+    res = sens.run(
+        ISHIGAMI[:2], f, method="sobol", n=512, seed=0, outputs=("linear", "constant")
+    )
+    assert res.indices.loc["linear"]["S1"].idxmax() == "x1"
+    assert (res.indices.loc["constant"]["ST"] == 0).all()
+    d = res.to_dict()
+    assert set(d["indices"]) == {"linear", "constant"}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [({"method": "fast"}, "--method"), ({"n": 1}, "--n")],
+)
+def test_bad_arguments(kwargs: dict[str, object], match: str) -> None:
+    args: dict[str, object] = {"method": "sobol", "n": 8, "seed": 0}
+    args.update(kwargs)
+    with pytest.raises(InputError, match=match):
+        sens.sample(ISHIGAMI, **args)  # type: ignore[arg-type]
+
+
+def test_empty_range_is_rejected() -> None:
+    with pytest.raises(InputError, match="low < high"):
+        sens.salib_problem([sens.Uncertainty("x", 1.0, 1.0)])
+
+
+# ----------------------------------------------------------------------------- on the model
+def test_engine_uncertainties_have_ranges() -> None:
+    unc = sens.engine_uncertainties()
+    names = {u.name for u in unc}
+    assert {"hazard.h0.europe", "projection.decay_km", "power.ppp_multiplier.RUS"} <= names
+    assert all(u.high > u.low for u in unc)
+
+
+def test_batched_samples_equal_one_public_simulate_per_sample() -> None:
+    from natofutures.analysis.criteria import evaluate
+    from natofutures.scenario import posture
+
+    unc = sens.engine_uncertainties()
+    paths = [u.name for u in unc]
+    x = sens.sample(unc, "sobol", 2, seed=3)[:3]
+    sc = posture("division_of_labor")
+    batch = sens.evaluate_batch(sc, paths, x, 2035)
+    loop = np.vstack(
+        [evaluate(ds, sc).to_numpy() for ds in sens._simulate_loop(sc, paths, x, 2035)]
+    )
+    np.testing.assert_allclose(batch, loop, rtol=1e-5)
+
+
+def test_sobol_on_the_model_points_at_the_hazard_parameters() -> None:
+    res = sens.run_model(
+        "europe_risk",
+        method="sobol",
+        n=16,
+        seed=2,
+        horizon=2035,
+        postures=["business_as_usual", "division_of_labor"],
+    )
+    st = res.indices.loc["business_as_usual"]["ST"]
+    top = set(st.sort_values(ascending=False).index[:5])
+    # Europe's war risk depends on the European hazard parameters, not on China's budget.
+    assert {"hazard.h0.europe", "hazard.steepness"} & top
+    assert st["budgets.scale.CHN"] < st.max()
