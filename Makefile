@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck clean data
+.PHONY: run test lint typecheck clean data chromium
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -20,7 +20,7 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 	touch $@ $(STAMP_RUN)
 
 run: $(STAMP_RUN)
-	$(BIN)/natofutures data show spending --year 2024 --sort burden
+	$(BIN)/natofutures compare
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check src tests scripts benchmarks
@@ -28,7 +28,11 @@ lint: $(STAMP_DEV)
 typecheck: $(STAMP_DEV)
 	$(BIN)/mypy
 
-test: $(STAMP_DEV) lint typecheck
+# Browser tests drive Debian's Chromium; install it (once) if it is missing.
+chromium:
+	bash scripts/ensure_chromium.sh
+
+test: $(STAMP_DEV) lint typecheck chromium
 	$(BIN)/python -m pytest
 
 data: $(STAMP_DEV)

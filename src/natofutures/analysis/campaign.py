@@ -192,7 +192,7 @@ def _simulate(
         x += step_km
         a, d = max(0.0, a - k * d), max(0.0, d - k * a)
         t += dt
-        if keep_timeline is False and all(h is not None for h in hours.values()):
+        if not keep_timeline and all(h is not None for h in hours.values()):
             break
     timeline = pd.DataFrame(
         rows,
@@ -651,8 +651,3 @@ def _extra_to_hold(
         else:
             lo = mid
     return hi
-
-
-def validate_input_theatre(theatre: str) -> None:
-    """Raise InputError unless ``theatre`` is covered (for the CLI)."""
-    _theatre(theatre)

@@ -12,7 +12,10 @@ without the shocks as a counterfactual. It reports, per posture:
   in the war year);
 - whether and when the US re-engages under the offshore-balancing trigger (``reengaged``);
 - US power delivered to the theatre not at war, before and during the crisis;
-- the European spending response afterwards, against the counterfactual without shocks.
+- the European spending response afterwards, against the counterfactual without shocks;
+- for a war in Europe, the short war itself: hours to the first Baltic capital and the heavy
+  brigades needed to avoid a rapid defeat (:func:`natofutures.campaign` with the forces the
+  engine gives the posture in the war year).
 
 The *start year* of a scenario is the year of its first ``war`` shock, or of its first shock
 if it has no war. The *crisis window* runs from the first shock to the last war (without a
@@ -316,6 +319,26 @@ def _summarise(st: StressScenario, posture: str, ds: Any, base: Any, levers: Any
     return row
 
 
+def _campaign_row(st: StressScenario, sc: Any) -> dict[str, Any]:
+    """The short war behind a European war shock: the campaign module with the forces the
+    engine gives the posture in the war year (natofutures.analysis.campaign)."""
+    from natofutures.analysis.campaign import campaign
+
+    year = st.war_years.get("europe")
+    if year is None:
+        return {
+            "campaign_first_objective": None,
+            "campaign_hours_to_first": None,
+            "campaign_extra_heavy_to_hold": None,
+        }
+    res = campaign("europe", sc, year=year)
+    return {
+        "campaign_first_objective": res.first_objective,
+        "campaign_hours_to_first": res.hours_to_first,
+        "campaign_extra_heavy_to_hold": res.extra_heavy_to_hold,
+    }
+
+
 def _balance_rows(st: StressScenario, posture: str, ds: Any) -> list[dict[str, Any]]:
     rows = []
     for t in THEATRES_REPORTED:
@@ -377,7 +400,7 @@ def stress(
                 f"after the scenario's last war year {st.window[1]}"
             )
         key = sc.posture
-        rows.append(_summarise(st, key, ds, ds0, sc))
+        rows.append({**_summarise(st, key, ds, ds0, sc), **_campaign_row(st, sc)})
         bal.extend(_balance_rows(st, key, ds))
         datasets[key], baselines[key] = ds, ds0
     return StressResult(

@@ -64,13 +64,13 @@ def _scorecard_table(res: Any) -> Table:
     from natofutures.analysis.criteria import CRITERIA, CRITERION_NAMES
 
     t = Table(
-        title="Scorecard: median and [90% band] over the draws (↑ higher is better, ↓ lower); "
-        "best median per criterion in green",
+        title="Scorecard: median, and below it the 90% band over the draws "
+        "(↑ higher is better, ↓ lower); best median per criterion in green",
         title_justify="left",
     )
-    t.add_column("criterion (unit)", no_wrap=True)
+    t.add_column("criterion (unit)", ratio=1)
     for p in res.postures:
-        t.add_column(p, justify="right", overflow="fold")
+        t.add_column(p.replace("_", " "), justify="right", min_width=11)
     med = res.scorecard.xs("median", axis=1, level="stat")
     lo = res.scorecard.xs("p05", axis=1, level="stat")
     hi = res.scorecard.xs("p95", axis=1, level="stat")
@@ -81,7 +81,7 @@ def _scorecard_table(res: Any) -> Table:
         tie = bool(np.isclose(values, best).all())
         cells = []
         for i in range(len(res.postures)):
-            text = f"{_fmt(values[i])}\n[{_fmt(lo[c].iloc[i])}–{_fmt(hi[c].iloc[i])}]"
+            text = f"{_fmt(values[i])}\n[dim]{_fmt(lo[c].iloc[i])}–{_fmt(hi[c].iloc[i])}[/]"
             best_here = bool(np.isclose(values[i], best)) and not tie
             cells.append(f"[bold green]{text}[/]" if best_here else text)
         arrow = "↑" if crit.direction > 0 else "↓"
@@ -96,24 +96,23 @@ def _rankings_table(res: Any) -> Table:
         "SMAA rank acceptability P(rank r) with Dirichlet weights × draws",
         title_justify="left",
     )
-    t.add_column("perspective", no_wrap=True)
-    t.add_column("posture", no_wrap=True)
-    t.add_column("w. sum", justify="right", no_wrap=True)
-    t.add_column("TOPSIS", justify="right", no_wrap=True)
+    t.add_column("perspective /\nposture", ratio=1)
+    t.add_column("w. sum\n(rank)", justify="right", min_width=8)
+    t.add_column("TOPSIS\n(rank)", justify="right", min_width=8)
     for r in range(1, n + 1):
-        t.add_column(f"P({r})", justify="right", no_wrap=True)
-    t.add_column("mean\nrank", justify="right", no_wrap=True)
+        t.add_column(f"P({r})", justify="right", min_width=4)
+    t.add_column("mean\nrank", justify="right", min_width=4)
     table = res.rankings.to_dict("index")
     for view in res.perspectives:
         winner = res.winner(view.name)
+        t.add_row(f"[bold]{view.name}[/]")
         for k, p in enumerate(res.postures):
             row = table[(view.name, p)]
-            style = "bold green" if p == winner else ""
+            label = f"  {p.replace('_', ' ')}"
             t.add_row(
-                view.name if k == 0 else "",
-                f"[{style}]{p}[/]" if style else p,
-                f"{row['weighted_sum']:.3f} ({row['weighted_sum_rank']})",
-                f"{row['topsis']:.3f} ({row['topsis_rank']})",
+                f"[bold green]{label}[/]" if p == winner else label,
+                f"{row['weighted_sum']:.2f} ({row['weighted_sum_rank']})",
+                f"{row['topsis']:.2f} ({row['topsis_rank']})",
                 *[f"{row[f'p_rank_{r}']:.0%}" for r in range(1, n + 1)],
                 f"{row['mean_rank']:.2f}",
                 end_section=k == n - 1,

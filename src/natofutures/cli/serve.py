@@ -18,7 +18,9 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 @app.command("serve")
 def serve_cmd(
-    host: str = typer.Option("127.0.0.1", help="Address to bind (other than loopback needs --token)."),
+    host: str = typer.Option(
+        "127.0.0.1", help="Address to bind (other than loopback needs --token)."
+    ),
     port: int = typer.Option(8000, min=1, max=65535, help="TCP port."),
     token: str | None = typer.Option(
         None,

@@ -82,6 +82,14 @@ def _response(r: dict[str, Any]) -> str:
     return f"{r['europe_burden_response_pp']:+.2f} pp"
 
 
+def _short_war(r: dict[str, Any]) -> str:
+    if r["campaign_first_objective"] is None:
+        return "–" if r["campaign_extra_heavy_to_hold"] is None else "holds"
+    hold = r["campaign_extra_heavy_to_hold"]
+    extra = "" if hold is None else f"; +{hold} heavy to hold"
+    return f"{r['campaign_hours_to_first']:.0f} h ({r['campaign_first_objective']}{extra})"
+
+
 def _reengagement(row: dict[str, Any]) -> str:
     if not row["offshore_enabled"]:
         return "n/a (no trigger)"
@@ -117,6 +125,7 @@ def _print_stress(res: Any) -> None:
         ("US power left for the other theatre", _col("us_power_other_theatre_change", _pct)),
         ("European burden, before → after", _burden),
         ("European spending response vs no shock", _response),
+        ("Short war: hours to first Baltic capital", _short_war),
     ]
     for label, fn in metric_rows:
         rows.append([label, *[fn(r) for r in summary]])
@@ -153,9 +162,9 @@ def stress_cmd(
 ) -> None:
     """Run a crisis scenario under each posture: balances, deterrence, holding, re-engagement.
 
-    Reports theatre balances before/during/after, the probability that deterrence fails, the
-    probability the coalition holds if it fails, whether and when the US re-engages, US power
-    left for the other theatre and the European spending response afterwards.
+    Per posture: theatre balances before/during/after; P(deterrence fails); P(holds if it fails).
+    Also: whether and when the US re-engages; US power left for the other theatre.
+    And: the European spending response afterwards, against the same posture without shocks.
 
     Example: natofutures stress --scenario baltic_incursion --posture division_of_labor --draws 500
     """
@@ -261,10 +270,9 @@ def campaign_cmd(
 ) -> None:
     """A short, sharp war in a theatre: hours to the attacker's objectives and brigades to hold.
 
-    Brigade-equivalent forces with combat-power scores, the posture's reinforcement schedule
-    (forward, rapid reaction, across the Atlantic) and a force-ratio → advance-rate relation
-    (Dupuy; Helmbold; Lanchester attrition). Validated against RAND's 2016 Baltic wargames:
-    natofutures campaign --case nato_2016
+    Brigades with combat-power scores; reinforcement schedules set by the posture's levers.
+    Force-ratio → advance-rate relation (Dupuy, Helmbold) with Lanchester attrition.
+    Validated against RAND's 2016 Baltic wargames: natofutures campaign --case nato_2016
 
     Example: natofutures campaign --theatre europe --posture division_of_labor --year 2035
     """

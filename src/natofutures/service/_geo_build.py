@@ -8,8 +8,8 @@ data public domain). Not run at run time; rebuild with::
     python -m natofutures.service._geo_build package/countries-50m.json
 
 Polygons are decoded from TopoJSON, those wholly outside the map's box (overseas territories,
-Svalbard, Russia east of the Urals) dropped, the rest clipped to the box (Sutherland-Hodgman), simplified
-(Douglas-Peucker, 0.04°) and rounded to 0.01°. Feature ids are ISO3 codes.
+Svalbard, Russia east of the Urals) dropped, the rest clipped to the box (Sutherland-Hodgman),
+simplified (Douglas-Peucker, 0.04°) and rounded to 0.01°. Feature ids are ISO3 codes.
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ def _clean(ring: list[tuple[float, float]]) -> list[list[float]]:
     clipped = _clip(ring)
     if len(clipped) < 3:
         return []
-    simple = _rdp(clipped + [clipped[0]], TOLERANCE)
+    simple = _rdp([*clipped, clipped[0]], TOLERANCE)
     out: list[list[float]] = []
     for x, y in simple:
         p = [round(x, 2), round(y, 2)]

@@ -19,7 +19,7 @@ import threading
 import time
 import warnings
 from collections.abc import Awaitable, Callable, MutableMapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -111,7 +111,6 @@ class ServiceConfig:
     store: Path | None = None
     cors_origins: tuple[str, ...] = ()
     warmup: bool = False
-    limits_note: str = field(default="", compare=False)
 
     def limits(self) -> dict[str, int]:
         return {
@@ -136,8 +135,35 @@ def _num(v: float) -> float | None:
     return float(f"{f:.6g}")
 
 
+def _round_sig(a: np.ndarray, digits: int = 6) -> np.ndarray:
+    """Round to ``digits`` significant digits, vectorised (exact powers of ten only)."""
+    a = np.asarray(a, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        finite = np.isfinite(a) & (a != 0)
+        exp = np.where(finite, digits - 1 - np.floor(np.log10(np.abs(np.where(finite, a, 1.0)))), 0)
+        exp = exp.astype(np.int64)
+        up = 10.0 ** np.clip(exp, 0, 300)
+        down = 10.0 ** np.clip(-exp, 0, 300)
+        return np.where(exp >= 0, np.round(a * up) / up, np.round(a / down) * down)
+
+
+def _rows(arr: Any) -> list[Any]:
+    """A numpy array as nested lists of JSON-safe floats (NaN and inf -> None)."""
+    a = _round_sig(np.asarray(arr, dtype=np.float64))
+    out = a.tolist()
+    if np.isfinite(a).all():
+        return out
+    return _nan_to_none(out)
+
+
+def _nan_to_none(x: Any) -> Any:
+    if isinstance(x, list):
+        return [_nan_to_none(v) for v in x]
+    return x if math.isfinite(x) else None
+
+
 def _series(arr: Any) -> list[float | None]:
-    return [_num(v) for v in np.asarray(arr, dtype=np.float64).ravel()]
+    return _rows(np.asarray(arr, dtype=np.float64).ravel())
 
 
 def _band(values: np.ndarray, mc: bool) -> dict[str, Any]:
@@ -176,7 +202,10 @@ def _scenario(sc_in: ScenarioIn, where: str = "scenario") -> Any:
         return scenario_from_mapping(data, base=None, default_name=sc_in.posture)
     except InputError as exc:
         msg = str(exc).splitlines()[0]
-        msg = msg.replace("<scenario>", where, 1) if msg.startswith("<scenario>") else f"{where}.{msg}"
+        if msg.startswith("<scenario>"):
+            msg = msg.replace("<scenario>", where, 1)
+        else:
+            msg = f"{where}.{msg}"
         raise type(exc)(msg) from None
 
 
@@ -201,50 +230,49 @@ def _summarise(ds: Any, mc: bool) -> tuple[dict[str, Any], dict[str, Any], dict[
 def _summarise_inner(
     ds: Any, mc: bool
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
+    arrays = {name: ds[name].to_numpy() for name in SIM_VARIABLES}
+    units = {name: str(ds[name].attrs["units"]) for name in SIM_VARIABLES}
+    countries = [str(c) for c in ds.country.to_numpy()]
     roles = ds.role.to_numpy()
     euro = ds.european.to_numpy() & (roles == "ally")
     theatres = [str(t) for t in ds.theatre.to_numpy()]
+    usa = countries.index("USA")
+    europe = theatres.index("europe")
     series: dict[str, Any] = {
-        "europe_burden": _band(ds.europe_burden.to_numpy(), mc),
-        "us_burden": _band(ds.burden.sel(country="USA").to_numpy(), mc),
-        "us_share_europe": _band(ds.us_share_europe.to_numpy(), mc),
-        "us_allocation_europe": _band(ds.us_allocation.sel(theatre="europe").to_numpy(), mc),
-        "europe_credibility": _band(
-            np.nanmean(ds.credibility.to_numpy()[:, :, euro], axis=2), mc
-        ),
-        "alignment": _band(ds.alignment.to_numpy(), mc),
+        "europe_burden": _band(arrays["europe_burden"], mc),
+        "us_burden": _band(arrays["burden"][:, :, usa], mc),
+        "us_share_europe": _band(arrays["us_share_europe"], mc),
+        "us_allocation_europe": _band(arrays["us_allocation"][:, :, europe], mc),
+        "europe_credibility": _band(np.nanmean(arrays["credibility"][:, :, euro], axis=2), mc),
+        "alignment": _band(arrays["alignment"], mc),
     }
-    units = {
-        "europe_burden": ds.europe_burden.attrs["units"],
-        "us_burden": ds.burden.attrs["units"],
-        "us_share_europe": ds.us_share_europe.attrs["units"],
-        "us_allocation_europe": ds.us_allocation.attrs["units"],
-        "europe_credibility": ds.credibility.attrs["units"],
-        "alignment": ds.alignment.attrs["units"],
+    out_units = {
+        "europe_burden": units["europe_burden"],
+        "us_burden": units["burden"],
+        "us_share_europe": units["us_share_europe"],
+        "us_allocation_europe": units["us_allocation"],
+        "europe_credibility": units["credibility"],
+        "alignment": units["alignment"],
     }
     for var in ("balance", "hazard", "cumulative_risk"):
-        arr = ds[var].to_numpy()
         for k, t in enumerate(theatres):
-            series[f"{var}_{t}"] = _band(arr[:, :, k], mc)
-            units[f"{var}_{t}"] = ds[var].attrs["units"]
-    countries = [str(c) for c in ds.country.to_numpy()]
+            series[f"{var}_{t}"] = _band(arrays[var][:, :, k], mc)
+            out_units[f"{var}_{t}"] = units[var]
 
     def per_country(arr: np.ndarray) -> dict[str, list[float | None]]:
-        with np.errstate(all="ignore"):
-            mid = np.nanmedian(arr, axis=0) if mc else arr[0]
-        return {c: _series(mid[:, i]) for i, c in enumerate(countries)}
+        mid = np.nanmedian(arr, axis=0) if mc else arr[0]
+        return dict(zip(countries, _rows(np.asarray(mid, dtype=np.float64).T), strict=True))
 
     by_country = {
-        "burden": per_country(ds.burden.to_numpy()),
-        "credibility": per_country(ds.credibility.to_numpy()),
+        "burden": per_country(arrays["burden"]),
+        "credibility": per_country(arrays["credibility"]),
     }
-    units["burden"] = ds.burden.attrs["units"]
-    units["credibility"] = ds.credibility.attrs["units"]
-    threat = ds.threat.to_numpy()
+    out_units["burden"] = units["burden"]
+    out_units["credibility"] = units["credibility"]
     for j, adv in enumerate(str(a) for a in ds.adversary.to_numpy()):
-        by_country[f"threat_{adv}"] = per_country(threat[:, :, :, j])
-        units[f"threat_{adv}"] = ds.threat.attrs["units"]
-    return series, by_country, units
+        by_country[f"threat_{adv}"] = per_country(arrays["threat"][:, :, :, j])
+        out_units[f"threat_{adv}"] = units["threat"]
+    return series, by_country, out_units
 
 
 # ----------------------------------------------------------------------------- middleware
@@ -584,7 +612,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:  # noqa: C901 - 
     @app.post(
         f"{API_PREFIX}/simulate", response_model=SimulateResult, tags=["model"], responses=errors
     )
-    def simulate(req: SimulateRequest) -> SimulateResult:
+    def simulate(req: SimulateRequest) -> Any:
         """Run the alliance model on one scenario.
 
         ``draws = 0``: the deterministic central case, full series (fast: a few ms, what the
@@ -607,7 +635,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:  # noqa: C901 - 
                              variables=SIM_VARIABLES)
         series, by_country, units = _summarise(ds, mc)
         run_id = _record_simulation(cfg, sc, req, hz, ds, series) if req.record else None
-        return SimulateResult(
+        result = dict(
             posture=sc.posture,
             scenario_name=sc.name,
             scenario_hash=sc.hash,
@@ -623,9 +651,12 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:  # noqa: C901 - 
             labels=LABELS,
             data_version=str(ds.attrs["data_version"]),
             package_version=str(ds.attrs["package_version"]),
-            elapsed_ms=round((time.perf_counter() - t_start) * 1000, 2),
+            elapsed_ms=0.0,
             run_id=run_id,
         )
+        # built from validated parts; skip re-validating ~5,000 numbers (the slider's hot path)
+        result["elapsed_ms"] = round((time.perf_counter() - t_start) * 1000, 2)
+        return JSONResponse(result)
 
     @app.post(f"{API_PREFIX}/compare", tags=["analysis"], responses=errors)
     def compare(req: CompareRequest) -> dict[str, Any]:
@@ -692,7 +723,8 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:  # noqa: C901 - 
         from natofutures.store import RunStore
 
         df = RunStore(cfg.store).list().head(limit)
-        return [RunSummary(**_run_row(r)) for r in df.to_dict("records")]
+        return [RunSummary(**_run_row({str(k): v for k, v in r.items()}))
+                for r in df.to_dict("records")]
 
     @app.get(
         f"{API_PREFIX}/runs/{{run_id}}",
@@ -807,9 +839,9 @@ def _scenario_out(sc: Any) -> dict[str, Any]:
     }
 
 
-def _country_list(ds: Any) -> list[CountryOut]:
+def _country_list(ds: Any) -> list[dict[str, Any]]:
     return [
-        CountryOut(iso3=str(c), name=str(n), role=str(r), european=bool(e))
+        CountryOut(iso3=str(c), name=str(n), role=str(r), european=bool(e)).model_dump()
         for c, n, r, e in zip(
             ds.country.to_numpy(),
             ds.country_name.to_numpy(),
@@ -861,7 +893,7 @@ def _run_row(r: dict[str, Any]) -> dict[str, Any]:
     created = r.get("created_at")
     return {
         "run_id": str(r["run_id"]),
-        "created_at": created.isoformat() if hasattr(created, "isoformat") else str(created),
+        "created_at": str(created.isoformat()) if created is not None else "",
         "kind": str(r["kind"]),
         "posture": None if r.get("posture") is None else str(r["posture"]),
         "seed": opt_int(r.get("seed")),

@@ -42,14 +42,14 @@ class ScenarioIn(BaseModel):
         },
     )
     posture: str = Field(
-        "business_as_usual",
+        default="business_as_usual",
         pattern=NAME_PATTERN,
         description="Built-in posture name (see GET /api/postures).",
     )
     name: str | None = Field(
-        None, pattern=r"^[A-Za-z0-9_\-\. ]{1,80}$", description="Label of the scenario."
+        default=None, pattern=r"^[A-Za-z0-9_\-\. ]{1,80}$", description="Label of the scenario."
     )
-    description: str = Field("", max_length=2000)
+    description: str = Field(default="", max_length=2000)
     overrides: dict[str, float | dict[str, float]] = Field(
         default_factory=dict,
         max_length=MAX_OVERRIDES,
@@ -69,7 +69,7 @@ class ScenarioIn(BaseModel):
         max_length=MAX_SHOCKS,
         description='Dated shocks, e.g. {"kind": "war", "year": 2030, "theatre": "europe"}.',
     )
-    horizon: int | None = Field(None, ge=2025, le=2100, description="Last simulated year.")
+    horizon: int | None = Field(default=None, ge=2025, le=2100, description="Last simulated year.")
 
 
 class SimulateRequest(BaseModel):
@@ -83,13 +83,18 @@ class SimulateRequest(BaseModel):
     )
     scenario: ScenarioIn = Field(default_factory=lambda: ScenarioIn())
     draws: int = Field(
-        0, ge=0, description="0 = deterministic central case; else Monte Carlo draws."
+        default=0, ge=0, description="0 = deterministic central case; else Monte Carlo draws."
     )
-    seed: int = Field(0, ge=0, le=2**63 - 1, description="Seed (same seed, same results).")
+    seed: int = Field(default=0, ge=0, le=2**63 - 1, description="Seed (same seed, same results).")
     horizon: int | None = Field(
-        None, ge=2025, le=2100, description="Last simulated year (default: scenario's or 2045)."
+        default=None,
+        ge=2025,
+        le=2100,
+        description="Last simulated year (default: scenario's or 2045).",
     )
-    record: bool = Field(False, description="Keep the run in the runs store (Monte Carlo only).")
+    record: bool = Field(
+        default=False, description="Keep the run in the runs store (Monte Carlo only)."
+    )
 
 
 class CompareRequest(BaseModel):
@@ -100,7 +105,10 @@ class CompareRequest(BaseModel):
         json_schema_extra={
             "examples": [
                 {
-                    "scenarios": [{"posture": "business_as_usual"}, {"posture": "division_of_labor"}],
+                    "scenarios": [
+                        {"posture": "business_as_usual"},
+                        {"posture": "division_of_labor"},
+                    ],
                     "draws": 100,
                     "seed": 1,
                 }
@@ -117,10 +125,10 @@ class CompareRequest(BaseModel):
         max_length=20,
         description="Bundled perspective names (default: all; see GET /api/perspectives).",
     )
-    draws: int = Field(100, ge=0, description="Monte Carlo draws per scenario.")
-    seed: int = Field(20220914, ge=0, le=2**63 - 1)
-    horizon: int = Field(2045, ge=2025, le=2100)
-    smaa_samples: int = Field(20_000, ge=1, description="SMAA weight/outcome samples.")
+    draws: int = Field(default=100, ge=0, description="Monte Carlo draws per scenario.")
+    seed: int = Field(default=20220914, ge=0, le=2**63 - 1)
+    horizon: int = Field(default=2045, ge=2025, le=2100)
+    smaa_samples: int = Field(default=20_000, ge=1, description="SMAA weight/outcome samples.")
 
 
 # ----------------------------------------------------------------------------- responses
@@ -209,7 +217,7 @@ class SimulateResult(BaseModel):
     data_version: str
     package_version: str
     elapsed_ms: float
-    run_id: str | None = Field(None, description="Runs-store id when `record` was set.")
+    run_id: str | None = Field(default=None, description="Runs-store id when `record` was set.")
 
 
 class RunSummary(BaseModel):
