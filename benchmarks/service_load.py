@@ -100,7 +100,7 @@ async def _load(base: str, requests: int, concurrency: int, draws: int) -> dict[
             "throughput_rps": requests / wall}
 
 
-def _browser(base: str, moves: int) -> dict[str, Any]:
+def _browser(base: str, moves: int, pause: float) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -121,7 +121,7 @@ def _browser(base: str, moves: int) -> dict[str, Any]:
             slider.fill(str(round(0.05 + 0.9 * (i % 19) / 18, 2)))
             while page.evaluate(f"window.nfRenders <= {n}"):
                 time.sleep(0.01)
-            time.sleep(0.15)
+            time.sleep(pause)
         latency = page.evaluate("window.nfLatency")[1:]  # the first entry is the page load
         fetch = page.evaluate("window.nfFetchMs")[1:]
         browser.close()
@@ -135,6 +135,7 @@ def main() -> None:
     ap.add_argument("--draws", type=int, default=0, help="0 = deterministic (the slider call)")
     ap.add_argument("--browser", action="store_true", help="also measure slider-to-chart latency")
     ap.add_argument("--moves", type=int, default=30)
+    ap.add_argument("--pause", type=float, default=0.5, help="seconds between slider moves")
     args = ap.parse_args()
     port = _free_port()
     proc = _start_server(port)
@@ -150,10 +151,10 @@ def main() -> None:
             f"{res['throughput_rps']:.0f} requests/s ({res['wall_s']:.1f} s)"
         )
         if args.browser:
-            b = _browser(base, args.moves)
+            b = _browser(base, args.moves, args.pause)
             s, f = b["slider_to_chart_ms"], b["slider_to_data_ms"]
             print(
-                f"browser, {args.moves} slider moves: "
+                f"browser, {args.moves} slider moves {args.pause} s apart: "
                 f"input -> charts redrawn p50 {s['p50']:.0f} ms, "
                 f"p90 {s['p90']:.0f} ms, max {s['max']:.0f} ms; input -> data parsed p50 "
                 f"{f['p50']:.0f} ms, p90 {f['p90']:.0f} ms"

@@ -16,7 +16,7 @@ import pandas as pd
 from natofutures.errors import InputError
 from natofutures.store import RunRecord, RunStore
 
-__all__ = ["delete", "diff", "export", "get", "list", "load"]
+__all__ = ["delete", "diff", "export", "get", "list", "load", "rerun"]
 
 EXPORT_FORMATS = ("csv", "parquet", "json")
 
@@ -117,3 +117,49 @@ def export(run_id: str, fmt: str, out: Path | str, store: Path | str | None = No
         else:
             target.write_text(table.to_json(orient="table", indent=2), encoding="utf-8")
     return folder
+
+
+def rerun(run_id: str, store: Path | str | None = None) -> dict[str, Any]:
+    """Run a stored run's command again and check its summary tables are identical.
+
+    The command runs in a fresh process with a scratch store, so the original store is not
+    touched. Returns ``{"identical": bool, "tables": {name: "identical" | description},
+    "versions_match": bool, "command": str}``.
+    """
+    import shlex
+    import subprocess
+    import sys
+    import tempfile
+
+    record = _store(store).get(run_id)
+    argv = shlex.split(record.command)[1:]
+    with tempfile.TemporaryDirectory(prefix="natofutures-rerun-") as tmp:
+        proc = subprocess.run(
+            [sys.executable, "-m", "natofutures", *argv, "--store", tmp],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if proc.returncode != 0:
+            last = (proc.stderr.strip().splitlines() or ["(no message)"])[-1]
+            raise InputError(f"run id: {run_id!r} could not be rerun: {last}")
+        again = RunStore(tmp).list()
+        fresh = RunStore(tmp).get(str(again["run_id"].iloc[0]))
+    verdicts: dict[str, str] = {}
+    for name in sorted(set(record.tables) | set(fresh.tables)):
+        a, b = record.tables.get(name), fresh.tables.get(name)
+        if a is None or b is None:
+            verdicts[name] = "missing in one run"
+            continue
+        try:
+            pd.testing.assert_frame_equal(a, b, check_exact=True)
+            verdicts[name] = "identical"
+        except AssertionError as exc:
+            verdicts[name] = "differs: " + " ".join(str(exc).split())[:200]
+    return {
+        "identical": all(v == "identical" for v in verdicts.values()),
+        "tables": verdicts,
+        "versions_match": (record.package_version, record.data_version)
+        == (fresh.package_version, fresh.data_version),
+        "command": record.command,
+    }

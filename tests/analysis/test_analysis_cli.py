@@ -154,5 +154,5 @@ def test_compare_is_recorded_in_the_runs_store(
     rec = nf.runs.get(str(runs.iloc[0]["run_id"]), store=store)
     assert set(rec.tables) == {"scorecard", "rankings", "forecast"}
     assert "--seed 3" in rec.command and f"stored as run {rec.run_id}" in out
-    code, _, _ = run(capsys, "compare", *SMALL, "--no-record", "--store", str(tmp_path / "x"))
+    code, _, _ = run(capsys, "compare", *SMALL, "--no-store", "--store", str(tmp_path / "x"))
     assert code == 0 and not (tmp_path / "x").exists()

@@ -75,18 +75,47 @@ def test_engine_uncertainties_have_ranges() -> None:
 
 
 def test_batched_samples_equal_one_public_simulate_per_sample() -> None:
+    from natofutures.analysis.compare import NEEDED_VARIABLES
     from natofutures.analysis.criteria import evaluate
+    from natofutures.engine.simulate import simulate
     from natofutures.scenario import posture
 
     unc = sens.engine_uncertainties()
     paths = [u.name for u in unc]
     x = sens.sample(unc, "sobol", 2, seed=3)[:3]
     sc = posture("division_of_labor")
-    batch = sens.evaluate_batch(sc, paths, x, 2035)
+    batch = sens.simulate_samples(sc, paths, x, 2035)
     loop = np.vstack(
-        [evaluate(ds, sc).to_numpy() for ds in sens._simulate_loop(sc, paths, x, 2035)]
+        [
+            evaluate(
+                simulate(
+                    sc.with_overrides(dict(zip(paths, map(float, row), strict=True))),
+                    draws=0,
+                    horizon=2035,
+                    variables=NEEDED_VARIABLES,
+                ),
+                sc,
+            ).to_numpy()
+            for row in x
+        ]
     )
     np.testing.assert_allclose(batch, loop, rtol=1e-5)
+
+
+def test_a_subset_of_varied_parameters_keeps_the_others_central() -> None:
+    from natofutures.analysis.compare import NEEDED_VARIABLES
+    from natofutures.analysis.criteria import evaluate
+    from natofutures.engine.simulate import simulate
+    from natofutures.scenario import posture
+
+    sc = posture("business_as_usual")
+    batch = sens.simulate_samples(sc, ["hazard.h0.europe"], np.array([[0.01], [0.03]]), 2035)
+    for row, value in zip(batch, (0.01, 0.03), strict=True):
+        one = simulate(
+            sc.with_overrides({"hazard.h0.europe": value}), draws=0, horizon=2035,
+            variables=NEEDED_VARIABLES,
+        )
+        np.testing.assert_allclose(row, evaluate(one, sc).to_numpy()[0], rtol=1e-5)
 
 
 def test_sobol_on_the_model_points_at_the_hazard_parameters() -> None:

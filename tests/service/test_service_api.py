@@ -309,3 +309,27 @@ def test_europe_geojson_has_every_european_ally() -> None:
     allies = set(countries.loc[countries["european"] & (countries["role"] == "ally"), "iso3"])
     assert allies <= ids
     assert {"RUS", "BLR", "UKR"} <= ids
+
+
+# ----------------------------------------------------------------------------- the command
+def test_serve_refuses_a_public_host_without_a_token(monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from natofutures.cli import main
+
+    monkeypatch.delenv("NATOFUTURES_TOKEN", raising=False)
+    with pytest.raises(SystemExit) as exc:
+        main(["serve", "--host", "0.0.0.0", "--port", "8001"])
+    assert exc.value.code == 2
+    assert "--host" in capsys.readouterr().err
+
+
+def test_cli_help_does_not_import_the_web_stack() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from natofutures.cli import app; "
+        "print(any(m in sys.modules for m in ('fastapi', 'uvicorn')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -193,3 +193,24 @@ def test_the_documented_example_scenario_runs(tmp_path: Path) -> None:
     path.write_text(block)
     res = stress(path, postures=["division_of_labor"], draws=0)
     assert res.scenario == "baltic_2030_late_trigger" and res.war_years == {"europe": 2030}
+
+
+def test_a_european_war_reports_the_short_war_from_the_campaign_module() -> None:
+    res = stress("baltic_incursion", postures=["business_as_usual", "division_of_labor"], draws=0)
+    s = res.summary.set_index("posture")
+    assert s["campaign_first_objective"].notna().all()
+    # fewer US forces in Europe by 2027 under the division of labour: the war is shorter
+    assert (
+        s.loc["division_of_labor", "campaign_hours_to_first"]
+        < s.loc["business_as_usual", "campaign_hours_to_first"]
+    )
+    from natofutures.analysis.campaign import campaign
+
+    direct = campaign(
+        "europe", load_stress_scenario("baltic_incursion").scenario("division_of_labor"), year=2027
+    )
+    assert s.loc["division_of_labor", "campaign_hours_to_first"] == pytest.approx(
+        direct.hours_to_first
+    )
+    other = stress("taiwan_contingency", postures=["business_as_usual"], draws=0).summary
+    assert other.loc[0, "campaign_hours_to_first"] is None

@@ -264,6 +264,7 @@ def compare(
     smaa_samples: int = DEFAULT_SMAA_SAMPLES,
     status_quo_bonus: float | None = None,
     progress: Callable[[str], None] | None = None,
+    scheduler: str | None = None,
 ) -> Comparison:
     """Compare alliance postures under every perspective and forecast which NATO emerges.
 
@@ -289,6 +290,9 @@ def compare(
         Override the bargaining model's status-quo bonus (judgement, see stakeholders.yaml).
     progress
         Optional callback receiving a short message per step.
+    scheduler
+        Where the draws run: ``None``/``"local"``, ``"local:N"`` or ``"tcp://HOST:PORT"``
+        (see :mod:`natofutures.distributed`); results are identical on any of them.
     """
     from natofutures import __version__
 
@@ -302,7 +306,8 @@ def compare(
     people = adoption.stakeholders(status_quo_bonus=status_quo_bonus)
 
     simulated, hashes, data_version, t0 = simulate_outcomes(
-        scenarios, draws=draws, seed=seed, horizon=horizon, progress=progress
+        scenarios, draws=draws, seed=seed, horizon=horizon, progress=progress,
+        scheduler=scheduler,
     )
     if progress:
         progress("forecasting adoption")
@@ -393,6 +398,7 @@ def simulate_outcomes(
     seed: int,
     horizon: int,
     progress: Callable[[str], None] | None = None,
+    scheduler: str | None = None,
 ) -> tuple[np.ndarray, dict[str, str], str, int]:
     """Simulate each scenario and evaluate its 13 simulated criteria.
 
@@ -406,7 +412,10 @@ def simulate_outcomes(
     for sc in scenarios:
         if progress:
             progress(f"simulating {sc.name}")
-        ds = simulate(sc, draws=draws, seed=seed, horizon=horizon, variables=NEEDED_VARIABLES)
+        ds = simulate(
+            sc, draws=draws, seed=seed, horizon=horizon, variables=NEEDED_VARIABLES,
+            scheduler=scheduler,
+        )
         per_posture.append(evaluate(ds, sc).to_numpy())
         hashes[sc.name] = str(ds.attrs["scenario_hash"])
         data_version = str(ds.attrs["data_version"])

@@ -203,95 +203,26 @@ def engine_uncertainties() -> list[Uncertainty]:
     return out
 
 
-def _simulate_batch(
-    scenario: Any, paths: Sequence[str], values: NDArray[np.float64], horizon: int
-) -> Any:
-    """One engine run in which draw ``i`` takes parameter values ``values[i]``.
-
-    The public ``simulate`` samples uncertain parameters from its own seeded stream, so this
-    drives the engine's chunk runner directly: every varied parameter gets a standard-normal
-    "distribution" whose standard-normal input *is* the SALib value, all other random inputs
-    are 0 (no GDP or burden noise: the central path), exactly like ``simulate(draws=0)`` with
-    the values as overrides — which ``tests/analysis`` checks. Raises ``AttributeError`` or
-    ``TypeError`` if the engine's internals change; :func:`simulate_samples` then falls back
-    to one public ``simulate`` call per sample.
-    """
-    from natofutures.analysis.compare import NEEDED_VARIABLES
-    from natofutures.engine import simulate as eng
-    from natofutures.engine.baseline import default_baseline
-    from natofutures.scenario import Normal
-
-    unit_normal = Normal(dist="normal", mean=0.0, sd=1.0)
-    sc = scenario.model_copy(
-        update={"uncertainty": {**scenario.uncertainty, **dict.fromkeys(paths, unit_normal)}}
-    )
-    order = list(sc.uncertainties())
-    b = default_baseline()
-    years = list(range(b.t0, horizon + 1))
-    st = eng._structure(b, years)
-    n = len(values)
-    width = eng._layout(len(order), len(years), b.n)["_total"].stop
-    # Same dtypes as the engine's own call (float32 normals and outputs, bool flags), so
-    # the compiled kernel is reused rather than compiled again for other types.
-    z = np.zeros((n, width), dtype=np.float32)
-    for k, path in enumerate(paths):
-        z[:, order.index(path)] = values[:, k]
-    # Parameters that stay uncertain but are not varied sit at their central value.
-    for path in order:
-        if path not in paths:
-            raise TypeError(f"uncertain parameter {path} is not among the varied ones")
-    sizes = {"country": b.n, "theatre": len(eng.THEATRES), "adversary": len(st.threat_idx)}
-    out: dict[str, np.ndarray] = {}
-    for name in NEEDED_VARIABLES:
-        dims = eng.VARIABLES[name][0]
-        dtype = bool if name in eng.BOOL_VARIABLES else np.float32
-        out[name] = np.empty((n, len(years), *(sizes[d] for d in dims)), dtype=dtype)
-    eng._run_chunk(sc, b, st, z, n, out, 0, set(NEEDED_VARIABLES))
-    return eng._dataset(out, sc, b, st, years, n, 0)
-
-
-def _simulate_loop(
-    scenario: Any, paths: Sequence[str], values: NDArray[np.float64], horizon: int
-) -> list[Any]:
-    """Public-API fallback: one deterministic ``simulate`` per sample, values as overrides."""
-    from natofutures.analysis.compare import NEEDED_VARIABLES
-    from natofutures.engine.simulate import simulate
-
-    return [
-        simulate(
-            scenario.with_overrides(dict(zip(paths, map(float, row), strict=True))),
-            draws=0,
-            horizon=horizon,
-            variables=NEEDED_VARIABLES,
-        )
-        for row in values
-    ]
-
-
-def evaluate_batch(
-    scenario: Any, paths: Sequence[str], values: NDArray[np.float64], horizon: int
-) -> NDArray[np.float64]:
-    """The 13 simulated criteria for each parameter sample (one batched engine run)."""
-    from natofutures.analysis.criteria import evaluate
-
-    return evaluate(_simulate_batch(scenario, paths, values, horizon), scenario).to_numpy()
-
-
 def simulate_samples(
-    scenario: Any, paths: Sequence[str], values: NDArray[np.float64], horizon: int
+    scenario: Any,
+    paths: Sequence[str],
+    values: NDArray[np.float64],
+    horizon: int,
+    scheduler: str | None = None,
 ) -> NDArray[np.float64]:
     """The 13 simulated criteria for each parameter sample: ``(samples, 13)``.
 
-    Batched (all samples as draws of one engine run); falls back to one public
-    ``simulate`` per sample if the engine's internals have changed.
+    All samples run as draws of one engine call (:func:`natofutures.engine.simulate.experiments`),
+    on a Dask cluster when ``scheduler`` names one.
     """
+    from natofutures.analysis.compare import NEEDED_VARIABLES
     from natofutures.analysis.criteria import evaluate
+    from natofutures.engine.simulate import experiments
 
-    try:
-        return evaluate_batch(scenario, paths, values, horizon)
-    except (AttributeError, TypeError):
-        runs = _simulate_loop(scenario, paths, values, horizon)
-        return np.vstack([evaluate(r, scenario).to_numpy() for r in runs])
+    ds = experiments(
+        scenario, paths, values, horizon, variables=NEEDED_VARIABLES, scheduler=scheduler
+    )
+    return evaluate(ds, scenario).to_numpy()
 
 
 @dataclass(frozen=True)
@@ -329,6 +260,7 @@ def model_function(
     uncertainties: Sequence[Uncertainty],
     postures: Sequence[Any],
     horizon: int,
+    scheduler: str | None = None,
 ) -> tuple[ModelFunction, list[str]]:
     """``f(X)`` for SALib: per posture, the criterion or the indicator of ranking first.
 
@@ -344,7 +276,9 @@ def model_function(
     directions = np.array([CRITERIA[c].direction for c in CRITERION_NAMES], dtype=float)
 
     def f(x: NDArray[np.float64]) -> NDArray[np.float64]:
-        sims = np.stack([simulate_samples(sc, paths, x, horizon) for sc in postures], axis=1)
+        sims = np.stack(
+            [simulate_samples(sc, paths, x, horizon, scheduler) for sc in postures], axis=1
+        )
         p_adopt = adoption.adoption_probabilities(sims, names, SIMULATED, people)
         full = np.concatenate([sims, 100.0 * p_adopt[..., np.newaxis]], axis=2)
         if output.perspective is None:
@@ -364,6 +298,7 @@ def run_model(
     seed: int = 0,
     horizon: int = 2045,
     postures: Sequence[Any] | None = None,
+    scheduler: str | None = None,
 ) -> SensitivityResult:
     """Global sensitivity of a model output to the engine's uncertain parameters.
 
@@ -379,5 +314,5 @@ def run_model(
     spec = parse_output(output)
     scenarios = _resolve_postures(postures)
     unc = engine_uncertainties()
-    func, names = model_function(spec, unc, scenarios, horizon)
+    func, names = model_function(spec, unc, scenarios, horizon, scheduler)
     return run(unc, func, method=method, n=n, seed=seed, outputs=names)

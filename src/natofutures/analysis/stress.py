@@ -364,6 +364,7 @@ def stress(
     draws: int = 200,
     seed: int = 0,
     horizon: int | None = None,
+    scheduler: str | None = None,
 ) -> StressResult:
     """Run a crisis scenario under each posture through :func:`natofutures.simulate`.
 
@@ -374,6 +375,8 @@ def stress(
     draws : Monte Carlo draws (0 = the deterministic central case).
     seed : random seed; the counterfactual without shocks uses the same draws.
     horizon : last simulated year (default: the scenario's, else 2045).
+    scheduler : where the draws run (``local``, ``local:N``, ``tcp://HOST:PORT``); results are
+        identical on any of them.
 
     Returns
     -------
@@ -392,8 +395,13 @@ def stress(
     for p in names:
         sc = st.scenario(p)
         base = sc.model_copy(update={"shocks": ()})
-        ds = simulate(sc, draws=n, seed=int(seed), horizon=horizon, variables=_KEEP)
-        ds0 = simulate(base, draws=n, seed=int(seed), horizon=horizon, variables=["europe_burden"])
+        ds = simulate(
+            sc, draws=n, seed=int(seed), horizon=horizon, variables=_KEEP, scheduler=scheduler
+        )
+        ds0 = simulate(
+            base, draws=n, seed=int(seed), horizon=horizon, variables=["europe_burden"],
+            scheduler=scheduler,
+        )
         if int(ds.year.values[-1]) < st.window[1]:
             raise InputError(
                 f"horizon: value {int(ds.year.values[-1])} not allowed; expected a year at or "

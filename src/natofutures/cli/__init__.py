@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, print user errors as one line, exit 2."""
     args = list(sys.argv[1:] if argv is None else argv)
     state.debug = "--debug" in args
+    state.argv = args
     try:
         app(args=args, prog_name="natofutures")
     except NatoFuturesError as exc:

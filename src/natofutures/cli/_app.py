@@ -27,6 +27,7 @@ class CliState:
     """Flags shared by every command."""
 
     debug: bool = False
+    argv: list[str] | None = None  # the command line given to main(), for the runs store
 
 
 state = CliState()

@@ -20,6 +20,7 @@ import typer
 from rich.table import Table
 
 from natofutures.cli._app import app, console, console_err
+from natofutures.cli._recording import NO_STORE_OPT, SCHEDULER_OPT, STORE_OPT, record_run
 from natofutures.errors import InputError
 
 _POSTURES_HELP = (
@@ -175,50 +176,30 @@ def _write_report(res: Any, directory: Path) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _record(kind: str, res: Any, argv: list[str], store: Path | None, **tables: Any) -> str:
+def _record(kind: str, res: Any, store: Path | None, **tables: Any) -> str:
     """Keep the run in the runs store (``natofutures runs``); returns the stored run id."""
     import hashlib
 
     import pandas as pd
-
-    from natofutures.store import RunStore
 
     scenario_json = json.dumps(res.scenario_json, sort_keys=True, separators=(",", ":"))
     frames = {
         name: (df.reset_index() if isinstance(df, pd.DataFrame) else df.to_frame().reset_index())
         for name, df in tables.items()
     }
-    return RunStore(store).record(
-        kind=kind,
-        command=" ".join(["natofutures", kind, *argv]),
+    return record_run(
+        kind,
         scenario_json=scenario_json,
         scenario_hash=hashlib.sha256(scenario_json.encode()).hexdigest(),
-        package_version=str(res.run["package_version"]),
-        data_version=str(res.run["data_version"]),
         tables=frames,
+        store=store,
         posture=",".join(res.postures),
         seed=int(res.run["seed"]),
         draws=int(res.run["draws"]) if "draws" in res.run else None,
         horizon=int(res.run["horizon"]),
+        data_version=str(res.run["data_version"]),
         labels={"run_id": str(res.run.get("run_id", ""))},
     )
-
-
-def _argv(**options: Any) -> list[str]:
-    """The command line that reproduces a run (for the runs store)."""
-    out: list[str] = []
-    for key, value in options.items():
-        flag = "--" + key.replace("_", "-")
-        if value is None or value is False:
-            continue
-        if value is True:
-            out.append(flag)
-        elif isinstance(value, list):
-            for v in value:
-                out += [flag, str(v)]
-        else:
-            out += [flag, str(value)]
-    return out
 
 
 @app.command("compare")
@@ -252,12 +233,9 @@ def compare_cmd(
     report: Path | None = typer.Option(
         None, "--report", help="Also write JSON and CSV files to DIR."
     ),
-    record: bool = typer.Option(
-        True, "--record/--no-record", help="Keep the run in the runs store (natofutures runs)."
-    ),
-    store: Path | None = typer.Option(
-        None, "--store", help="Folder of the runs store (default: NATOFUTURES_STORE or user data)."
-    ),
+    scheduler: str = SCHEDULER_OPT,
+    store: Path | None = STORE_OPT,
+    no_store: bool = NO_STORE_OPT,
 ) -> None:
     """Compare the futures of NATO: scorecard, rankings per perspective, adoption forecast.
 
@@ -277,26 +255,16 @@ def compare_cmd(
             smaa_samples=smaa_samples,
             status_quo_bonus=status_quo_bonus,
             progress=update,
+            scheduler=scheduler,
         )
     if report is not None:
         _write_report(res, report)
     stored = None
-    if record:
+    if not no_store:
         flat = res.scorecard.copy()
         flat.columns = [".".join(map(str, col)) for col in flat.columns]
-        argv = _argv(
-            postures=",".join(res.postures) if not files else None,
-            draws=draws,
-            seed=seed,
-            horizon=horizon,
-            perspective=perspective,
-            weights=weights,
-            smaa_samples=smaa_samples,
-            status_quo_bonus=status_quo_bonus,
-        )
-        argv += [str(f) for f in files or []]
         stored = _record(
-            "compare", res, argv, store,
+            "compare", res, store,
             scorecard=flat, rankings=res.rankings, forecast=res.forecast,
         )
     if as_json:
@@ -461,6 +429,9 @@ def sensitivity_cmd(
     plot: Path | None = typer.Option(
         None, "--plot", help="Write sensitivity.png and .html to DIR."
     ),
+    scheduler: str = SCHEDULER_OPT,
+    store: Path | None = STORE_OPT,
+    no_store: bool = NO_STORE_OPT,
 ) -> None:
     """Global sensitivity (SALib) of an outcome, or of who ranks first, to the uncertain parameters.
 
@@ -482,10 +453,12 @@ def sensitivity_cmd(
             seed=seed,
             horizon=horizon,
             postures=_split(postures) or None,
+            scheduler=scheduler,
         )
     label = sens.parse_output(output).label
+    stored = None if no_store else _record_sensitivity(res, label, seed, horizon, postures, store)
     if as_json:
-        _emit_json({"output": label, "horizon": horizon, **res.to_dict()})
+        _emit_json({"output": label, "horizon": horizon, "run_id": stored, **res.to_dict()})
         return
     key = res.main_index
     cols = ["S1", "ST"] if res.method == "sobol" else ["mu_star", "sigma"]
@@ -509,3 +482,34 @@ def sensitivity_cmd(
     if plot is not None:
         files = _plot(res, plot, f"Sensitivity of {label} ({res.method})")
         console.print("wrote " + ", ".join(str(f) for f in files))
+    if stored is not None:
+        console.print(f"stored as run {stored} (natofutures runs show {stored})", style="dim")
+
+
+def _record_sensitivity(
+    res: Any, label: str, seed: int, horizon: int, postures: str | None, store: Path | None
+) -> str:
+    """Keep the sensitivity run (its indices) in the runs store."""
+    import hashlib
+
+    from natofutures.analysis.compare import _resolve_postures
+    from natofutures.data import data_version
+
+    scenarios = {
+        sc.name: json.loads(sc.canonical_json())
+        for sc in _resolve_postures(_split(postures) or None)
+    }
+    spec = {"output": label, "method": res.method, "scenarios": scenarios}
+    scenario_json = json.dumps(spec, sort_keys=True, separators=(",", ":"))
+    return record_run(
+        "sensitivity",
+        scenario_json=scenario_json,
+        scenario_hash=hashlib.sha256(scenario_json.encode()).hexdigest(),
+        tables={"indices": res.indices.reset_index()},
+        store=store,
+        posture=",".join(scenarios),
+        seed=seed,
+        draws=int(res.samples),
+        horizon=horizon,
+        data_version=data_version(),
+    )

@@ -18,6 +18,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from natofutures.cli._app import app, console, console_err
+from natofutures.cli._recording import (
+    KEEP_ARRAYS_OPT,
+    NO_STORE_OPT,
+    SCHEDULER_OPT,
+    STORE_OPT,
+    record_run,
+)
 from natofutures.errors import InputError, ScenarioError
 
 posture_app = typer.Typer(
@@ -235,6 +242,24 @@ def _summary(ds: xr.Dataset) -> list[dict[str, Any]]:
     return rows
 
 
+def _summary_frame(rows: list[dict[str, Any]]) -> Any:
+    """The milestone summary as a long table (year, indicator, p05, median, p95)."""
+    import pandas as pd
+
+    records = []
+    for row in rows:
+        for key, cell in row.items():
+            if key == "year":
+                continue
+            if "share_of_draws" in cell:
+                v = cell["share_of_draws"]
+                records.append({"year": row["year"], "indicator": key, "p05": v, "median": v,
+                                "p95": v})
+            else:
+                records.append({"year": row["year"], "indicator": key, **cell})
+    return pd.DataFrame.from_records(records, columns=["year", "indicator", "p05", "median", "p95"])
+
+
 def _fmt(key: str, cell: dict[str, float], mc: bool) -> str:
     if "share_of_draws" in cell:
         return f"{cell['share_of_draws']:.0%}"
@@ -300,6 +325,10 @@ def simulate_cmd(
         help="Write the full results to FILE.nc (netCDF) or FILE.parquet (long format).",
     ),
     as_json: bool = JSON_OPT,
+    scheduler: str = SCHEDULER_OPT,
+    store: Path | None = STORE_OPT,
+    no_store: bool = NO_STORE_OPT,
+    keep_arrays: bool = KEEP_ARRAYS_OPT,
 ) -> None:
     """Run the model and print a summary for milestone years.
 
@@ -309,8 +338,10 @@ def simulate_cmd(
 
     Example: natofutures simulate -p division_of_labor --draws 2000 --seed 7 --set us.resolve=0.4
     """
+    from natofutures.distributed import parse_scheduler
     from natofutures.engine.simulate import simulate
 
+    parse_scheduler(scheduler)
     if out is not None and out.suffix not in (".nc", ".parquet"):
         raise InputError(
             f"--out: value {str(out)!r} not allowed; expected a file name ending in .nc or .parquet"
@@ -339,12 +370,28 @@ def simulate_cmd(
                 seed=seed,
                 horizon=horizon,
                 progress=lambda done, _total: bar.update(task, completed=done),
+                scheduler=scheduler,
             )
     else:
-        ds = simulate(sc, draws=draws, seed=seed, horizon=horizon)
+        ds = simulate(sc, draws=draws, seed=seed, horizon=horizon, scheduler=scheduler)
     if out is not None:
         _write(ds, out)
     rows = _summary(ds)
+    stored = None
+    if not no_store:
+        stored = record_run(
+            "simulate",
+            scenario_json=ds.attrs["scenario_json"],
+            scenario_hash=ds.attrs["scenario_hash"],
+            tables={"milestones": _summary_frame(rows)},
+            store=store,
+            posture=str(ds.attrs["posture"]),
+            seed=seed,
+            draws=draws,
+            horizon=int(ds.attrs["horizon"]),
+            data_version=str(ds.attrs["data_version"]),
+            arrays=ds if keep_arrays else None,
+        )
     if as_json:
         meta = {
             k: ds.attrs[k]
@@ -361,9 +408,8 @@ def simulate_cmd(
             )
         }
         meta = {k: (v.item() if hasattr(v, "item") else v) for k, v in meta.items()}
-        typer.echo(
-            json.dumps({**meta, "out": str(out) if out else None, "milestones": rows}, indent=1)
-        )
+        payload = {**meta, "out": str(out) if out else None, "run_id": stored, "milestones": rows}
+        typer.echo(json.dumps(payload, indent=1))
         return
     keys = [k for k in rows[0] if k != "year"]
     mc = draws > 0
@@ -375,7 +421,8 @@ def simulate_cmd(
         ["indicator", *[str(r["year"]) for r in rows]],
         [[k, *[_fmt(k, r[k], mc) for r in rows]] for k in keys],
         caption=f"scenario {ds.attrs['scenario_hash'][:12]} · data {ds.attrs['data_version']}"
-        + (f" · written to {out}" if out else ""),
+        + (f" · written to {out}" if out else "")
+        + (f" · stored as run {stored}" if stored else ""),
     )
     console.print(tbl)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import typer
+from rich import box
 from rich.table import Table
 
 from natofutures import runs as runs_api
@@ -29,17 +30,26 @@ StoreOpt = typer.Option(
 
 
 def _frame_table(df: pd.DataFrame, title: str | None = None) -> Table:
-    table = Table(title=title, show_lines=False)
+    table = Table(title=title, show_lines=False, box=box.SIMPLE_HEAD)
     for col in df.columns:
-        table.add_column(str(col), no_wrap=str(col) in ("run_id", "created_at", "path", "posture"))
+        table.add_column(str(col), no_wrap=str(col) != "command")
     for row in df.itertuples(index=False):
         table.add_row(*[_cell(v) for v in row])
     return table
 
 
+def _readable(df: pd.DataFrame) -> pd.DataFrame:
+    """Wide, short tables read better turned on their side (one line per column)."""
+    if len(df.columns) > 7 and len(df) <= 6:
+        side = df.T
+        side.columns = [f"row {i}" for i in range(len(df))] if len(df) > 1 else ["value"]
+        return side.rename_axis("field").reset_index()
+    return df
+
+
 def _cell(value: object) -> str:
     if isinstance(value, float):
-        return f"{value:.6g}"
+        return f"{value:.4g}"
     if isinstance(value, pd.Timestamp | datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
     return str(value)
@@ -68,8 +78,14 @@ def list_runs(
     if as_json:
         console.print_json(df.to_json(orient="records", date_format="iso"))
         return
-    cols = ["run_id", "created_at", "kind", "posture", "seed", "draws", "horizon"]
-    shown = df[cols].assign(created_at=df["created_at"].dt.strftime("%Y-%m-%d %H:%M"))
+    cols = ["run_id", "created_at", "kind", "posture", "seed", "draws"]  # `runs show` has all
+    shown = df[cols].assign(
+        created_at=df["created_at"].dt.strftime("%m-%d %H:%M"),
+        posture=[
+            f"{p.count(',') + 1} postures" if p and "," in p else (p or "")
+            for p in df["posture"].fillna("")
+        ],
+    )
     console.print(_frame_table(shown, title=f"{len(df)} stored run(s)"))
 
 
@@ -105,7 +121,7 @@ def show_run(
         f"scenario hash {rec.scenario_hash}"
     )
     for name, table in rec.tables.items():
-        console.print(_frame_table(table.reset_index(drop=True), title=name))
+        console.print(_frame_table(_readable(table.reset_index(drop=True)), title=name))
 
 
 @runs_app.command("diff")
@@ -140,6 +156,29 @@ def export_run(
     """
     folder = runs_api.export(run_id, fmt, out, store=store)
     console.print(f"wrote {folder}")
+
+
+@runs_app.command("rerun")
+def rerun_run(
+    run_id: str = typer.Argument(..., help="Run id."),
+    store: Path | None = StoreOpt,
+) -> None:
+    """Run a stored run again and check that every summary table is identical (exit 1 if not).
+
+    Example: natofutures runs rerun 3f9a1c02be
+    """
+    result = runs_api.rerun(run_id, store=store)
+    console.print(f"reran: {result['command']}", highlight=False)
+    for name, verdict in result["tables"].items():
+        colour = "green" if verdict == "identical" else "red"
+        console.print(f"  {name}: [{colour}]{verdict}[/]", highlight=False)
+    if not result["versions_match"]:
+        console.print("  note: natofutures or data version differs from the stored run")
+    if result["identical"]:
+        console.print(f"[bold green]run {run_id} reproduced exactly[/]")
+    else:
+        console.print(f"[bold red]run {run_id} did not reproduce[/]")
+        raise typer.Exit(1)
 
 
 @runs_app.command("delete")

@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from natofutures.cli._app import app, console
+from natofutures.cli._recording import NO_STORE_OPT, SCHEDULER_OPT, STORE_OPT, record_run
 from natofutures.errors import InputError
 
 JSON_OPT = typer.Option(False, "--json", help="Print JSON instead of tables.")
@@ -159,6 +160,9 @@ def stress_cmd(
     plot: Path | None = typer.Option(
         None, "--plot", help="Write balance charts (PNG and offline HTML) into this folder."
     ),
+    scheduler: str = SCHEDULER_OPT,
+    store: Path | None = STORE_OPT,
+    no_store: bool = NO_STORE_OPT,
 ) -> None:
     """Run a crisis scenario under each posture: balances, deterrence, holding, re-engagement.
 
@@ -184,18 +188,48 @@ def stress_cmd(
     if seed < 0:
         raise InputError(f"--seed: value {seed} not allowed; expected a non-negative integer")
     from natofutures.analysis.stress import load_stress_scenario, stress, write_plots
+    from natofutures.distributed import parse_scheduler
 
+    parse_scheduler(scheduler)
     load_stress_scenario(scenario)  # fail fast on a bad name before any simulation
-    res = stress(scenario, postures=postures or None, draws=draws, seed=seed)
+    res = stress(scenario, postures=postures or None, draws=draws, seed=seed, scheduler=scheduler)
     files = write_plots(res, plot) if plot is not None else []
+    stored = None if no_store else _record_stress(res, store)
     if as_json:
         out = res.to_dict()
         out["plots"] = [str(f) for f in files]
+        out["run_id"] = stored
         typer.echo(json.dumps(out, ensure_ascii=False, indent=1))
         return
     _print_stress(res)
     for f in files:
         console.print(f"wrote {escape(str(f))}", highlight=False)
+    if stored is not None:
+        console.print(f"stored as run {stored} (natofutures runs show {stored})", style="dim")
+
+
+def _record_stress(res: Any, store: Path | None) -> str:
+    """Keep the stress run in the runs store with the scenarios it ran."""
+    import hashlib
+
+    scenarios = {
+        name: json.loads(str(ds.attrs["scenario_json"])) for name, ds in res.datasets.items()
+    }
+    scenario_json = json.dumps(scenarios, sort_keys=True, separators=(",", ":"))
+    first = next(iter(res.datasets.values()))
+    return record_run(
+        "stress",
+        scenario_json=scenario_json,
+        scenario_hash=hashlib.sha256(scenario_json.encode()).hexdigest(),
+        tables={"summary": res.summary, "balances": res.balances},
+        store=store,
+        posture=",".join(res.datasets),
+        seed=res.seed,
+        draws=res.draws,
+        horizon=int(first.attrs["horizon"]),
+        data_version=str(first.attrs["data_version"]),
+        labels={"scenario": res.scenario},
+    )
 
 
 # --------------------------------------------------------------------------- campaign

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -400,7 +400,7 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
     ppp = p.per_country("power.ppp_multiplier", b.iso3)
     omega = p.f("power.current_weight")
     decay = p.col("projection.decay_km")[:, :, None]  # (draw,1,1)
-    h0 = np.hstack([p.col(f"hazard.h0.{t}") for t in THEATRES])
+    h0 = np.hstack(np.broadcast_arrays(*[p.col(f"hazard.h0.{t}") for t in THEATRES]))
     r_half = p.f("hazard.ratio_half")
     steep = p.col("hazard.steepness")
     hold_half, hold_k = p.f("hazard.hold_ratio_half"), p.f("hazard.hold_steepness")
@@ -776,6 +776,8 @@ def simulate(
     chunk_size: int = DEFAULT_CHUNK,
     progress: Callable[[int, int], None] | None = None,
     backend: str = "numba",
+    draw_offset: int = 0,
+    scheduler: str | None = None,
 ) -> xr.Dataset:
     """Run the alliance model; a pure function of (scenario, draws, seed, horizon, data).
 
@@ -794,6 +796,11 @@ def simulate(
     progress : optional callback ``(draws_done, draws_total)``.
     backend : ``"numba"`` (the compiled kernel, default) or ``"numpy"`` (the reference loop
         built from the mechanism modules; slower, same results to rounding).
+    draw_offset : compute draws ``[draw_offset, draw_offset + draws)`` of the seed's stream
+        (used to split a run across workers; the pieces concatenate to the whole run).
+    scheduler : ``None``/``"local"`` (in-process), ``"local:N"`` (a Dask LocalCluster with N
+        workers) or ``"tcp://HOST:PORT"`` (an existing Dask cluster); the result is
+        bit-identical whatever the scheduler (see :mod:`natofutures.distributed`).
 
     Returns
     -------
@@ -812,6 +819,26 @@ def simulate(
         draws, seed, horizon if horizon is not None else (sc.horizon or 2045), b.t0
     )
     keep = _check_options(sc, b, chunk_size, backend, variables)
+    if (
+        isinstance(draw_offset, bool)
+        or not isinstance(draw_offset, int | np.integer)
+        or draw_offset < 0
+        or (draw_offset > 0 and draws == 0)
+        or draw_offset + draws > MAX_DRAWS
+    ):
+        raise InputError(
+            f"draw_offset: value {draw_offset!r} not allowed; expected a non-negative integer "
+            f"with draws > 0 and draw_offset + draws <= {MAX_DRAWS}"
+        )
+    offset = int(draw_offset)
+    from natofutures.distributed import parse_scheduler, simulate_distributed
+
+    if parse_scheduler(scheduler)[0] != "local" and offset == 0:
+        return simulate_distributed(
+            sc, draws, seed, hz, str(scheduler), progress=progress, baseline=baseline,
+            variables=None if variables is None else sorted(keep), chunk_size=chunk_size,
+            backend=backend,
+        )
     years = list(range(b.t0, hz + 1))
     st = _structure(b, years)
     n_total = max(draws, 1)
@@ -829,7 +856,8 @@ def simulate(
 
         def work(lo_hi: tuple[int, int]) -> int:
             lo, hi = lo_hi
-            _run_chunk(sc, b, st, _normals(seed, lo, hi, width), hi - lo, out, lo, keep, backend)
+            z = _normals(seed, offset + lo, offset + hi, width)
+            _run_chunk(sc, b, st, z, hi - lo, out, lo, keep, backend)
             return hi - lo
 
         workers = min(len(bounds), os.cpu_count() or 1) if backend == "numba" else 1
@@ -846,12 +874,16 @@ def simulate(
                 done += work(lo_hi)
                 if progress is not None:
                     progress(done, draws)
-    return _dataset(out, sc, b, st, years, draws, seed)
+    return _dataset(out, sc, b, st, years, draws, seed, offset)
 
 
 @lru_cache(maxsize=32)
 def _coords(
-    b: Baseline, years: tuple[int, ...], n_draws: int, adversaries: tuple[str, ...]
+    b: Baseline,
+    years: tuple[int, ...],
+    n_draws: int,
+    adversaries: tuple[str, ...],
+    offset: int = 0,
 ) -> xr.Coordinates:
     """Coordinates with their indexes, built once per shape (xarray index creation is slow).
 
@@ -859,7 +891,7 @@ def _coords(
     """
     coords = xr.Coordinates(
         {
-            "draw": np.arange(n_draws),
+            "draw": np.arange(offset, offset + n_draws),
             "year": np.array(years),
             "country": list(b.iso3),
             "theatre": list(THEATRES),
@@ -884,6 +916,7 @@ def _dataset(
     years: list[int],
     draws: int,
     seed: int,
+    offset: int = 0,
 ) -> xr.Dataset:
     from natofutures import __version__
 
@@ -894,7 +927,7 @@ def _dataset(
         dims, units, desc = VARIABLES[name]
         data_vars[name] = (("draw", "year", *dims), out[name], {"units": units, "long_name": desc})
     n_draws = next(iter(out.values())).shape[0] if out else max(draws, 1)
-    coords = _coords(b, tuple(years), n_draws, tuple(b.iso3[i] for i in st.threat_idx))
+    coords = _coords(b, tuple(years), n_draws, tuple(b.iso3[i] for i in st.threat_idx), offset)
     attrs = {
         "title": "natofutures simulation (MODEL.md section 3)",
         "posture": sc.posture,
@@ -979,3 +1012,93 @@ def threat_decomposition(
     rel = logs - logs.groupby(df["country"].to_numpy()).transform("mean")
     df["driver"] = rel.abs().idxmax(axis=1)
     return df
+
+
+def experiments(
+    scenario: Scenario | str,
+    paths: Sequence[str],
+    values: NDArray[np.float64],
+    horizon: int | None = None,
+    *,
+    baseline: Baseline | None = None,
+    variables: Iterable[str] | None = None,
+    scheduler: str | None = None,
+) -> xr.Dataset:
+    """Run the central case once per row of ``values``: draw ``i`` sets ``paths`` to ``values[i]``.
+
+    The experiment design of a sensitivity analysis (EMA Workbench's "experiments"): no GDP or
+    burden noise and no sampled wars, every uncertain parameter not in ``paths`` at its central
+    value — row ``i`` equals ``simulate(scenario.with_overrides(dict(zip(paths, values[i]))),
+    draws=0)``, but all rows run as draws of one vectorised engine call. With a Dask
+    ``scheduler`` the rows are split into chunks computed on the cluster; the result is the same.
+    """
+    from natofutures.distributed import parse_scheduler
+
+    sc = posture(scenario) if isinstance(scenario, str) else scenario
+    b = baseline if baseline is not None else default_baseline()
+    vals = np.asarray(values, dtype=float)
+    if vals.ndim != 2 or vals.shape[1] != len(paths) or vals.shape[0] < 1:
+        raise InputError(
+            f"values: shape {vals.shape} not allowed; expected (samples >= 1, {len(paths)})"
+        )
+    if vals.shape[0] > MAX_DRAWS:
+        raise InputError(f"values: {vals.shape[0]} rows not allowed; at most {MAX_DRAWS}")
+    _, _, hz = _validate_args(0, 0, horizon if horizon is not None else (sc.horizon or 2045), b.t0)
+    keep = _check_options(sc, b, DEFAULT_CHUNK, "numba", variables)
+    if parse_scheduler(scheduler)[0] != "local":
+        return _experiments_distributed(sc, list(paths), vals, hz, b, keep, str(scheduler))
+    # Uncertain parameters that are not varied sit at their central value, exactly as in the
+    # deterministic case: fix them by override. Each varied one gets a standard-normal
+    # "distribution" whose input *is* the value; all other random inputs are 0 (no GDP or
+    # burden noise, no sampled wars): the central path.
+    fixed = {p: sc.parameter(p) for p in sc.uncertainties() if p not in paths}
+    sc_fixed = sc.with_overrides(fixed) if fixed else sc
+    unit_normal = Normal(dist="normal", mean=0.0, sd=1.0)
+    kept = {p: d for p, d in sc_fixed.uncertainty.items() if p not in fixed}
+    varied = {**kept, **dict.fromkeys(paths, unit_normal)}
+    sc_run = sc_fixed.model_copy(update={"uncertainty": varied})
+    order = list(sc_run.uncertainties())
+    years = list(range(b.t0, hz + 1))
+    st = _structure(b, years)
+    n = vals.shape[0]
+    width = _layout(len(order), len(years), b.n)["_total"].stop
+    # Same dtypes as simulate(), so the compiled kernel is reused.
+    z = np.zeros((n, width), dtype=np.float32)
+    for k, path in enumerate(paths):
+        z[:, order.index(path)] = vals[:, k]
+    sizes = {"country": b.n, "theatre": len(THEATRES), "adversary": len(st.threat_idx)}
+    out: dict[str, np.ndarray] = {}
+    for name in keep:
+        dims = VARIABLES[name][0]
+        dtype = bool if name in BOOL_VARIABLES else np.float32
+        out[name] = np.empty((n, len(years), *(sizes[d] for d in dims)), dtype=dtype)
+    _run_chunk(sc_run, b, st, z, n, out, 0, keep, "numba")
+    return _dataset(out, sc_run, b, st, years, n, 0)
+
+
+def _experiments_distributed(
+    sc: Scenario,
+    paths: list[str],
+    vals: NDArray[np.float64],
+    hz: int,
+    b: Baseline,
+    keep: set[str],
+    scheduler: str,
+) -> xr.Dataset:
+    from natofutures.distributed import chunk_bounds, dask_client
+
+    with dask_client(scheduler) as client:
+        n_workers = max(1, len(client.scheduler_info().get("workers", {})))
+        bounds = chunk_bounds(vals.shape[0], 4 * n_workers)
+        futures = [
+            client.submit(
+                experiments, sc, paths, vals[lo:hi], hz, baseline=b, variables=sorted(keep),
+                pure=False,
+            )
+            for lo, hi in bounds
+        ]
+        parts = client.gather(futures)
+    ds = xr.concat(parts, dim="draw", combine_attrs="override")
+    ds = ds.assign_coords(draw=np.arange(vals.shape[0]))
+    ds.attrs["draws"] = vals.shape[0]
+    return ds

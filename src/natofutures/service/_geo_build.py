@@ -8,7 +8,7 @@ data public domain). Not run at run time; rebuild with::
     python -m natofutures.service._geo_build package/countries-50m.json
 
 Polygons are decoded from TopoJSON, those wholly outside the map's box (overseas territories,
-Svalbard, Russia east of the Urals) dropped, the rest clipped to the box (Sutherland-Hodgman),
+Svalbard, Russia east of 60°E) dropped, the rest clipped to the box (Sutherland-Hodgman),
 simplified (Douglas-Peucker, 0.04°) and rounded to 0.01°. Feature ids are ISO3 codes.
 """
 
@@ -33,7 +33,7 @@ NUMERIC_TO_ISO3 = {
     "368": "IRQ", "364": "IRN", "400": "JOR", "422": "LBN", "376": "ISR", "398": "KAZ",
     "304": "GRL",
 }
-BOX = (-25.0, 34.0, 45.0, 71.5)  # lon_min, lat_min, lon_max, lat_max
+BOX = (-25.0, 34.0, 60.0, 71.5)  # lon_min, lat_min, lon_max, lat_max
 TOLERANCE = 0.04
 
 

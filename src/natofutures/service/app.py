@@ -170,7 +170,7 @@ def _band(values: np.ndarray, mc: bool) -> dict[str, Any]:
     """values: (draw, year). Median and, for Monte Carlo, the 5-95% band."""
     v = np.asarray(values, dtype=np.float64)
     if not mc:
-        return {"median": _series(v[0])}
+        return {"median": _series(v[0]), "p05": None, "p95": None}
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         q = np.nanquantile(np.where(np.isinf(v), np.nan, v), [0.05, 0.5, 0.95], axis=0)

@@ -412,7 +412,7 @@
       title: { text: titleText, font: { size: 15 }, x: 0.02, xanchor: "left" },
       margin: { l: 8, r: 8, t: 56, b: 8 }, paper_bgcolor: "#ffffff", plot_bgcolor: "#eef3f8",
       font: { family: "system-ui, DejaVu Sans, sans-serif", size: 12, color: C.ink },
-      xaxis: { visible: false, range: [-30, 25], fixedrange: false },
+      xaxis: { visible: false, range: [-28, 24], fixedrange: false },
       yaxis: { visible: false, range: [34, 71.5], scaleanchor: "x", scaleratio: 1 },
       hovermode: "closest", dragmode: "pan",
     };
