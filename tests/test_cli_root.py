@@ -22,3 +22,14 @@ def test_unknown_command_exits_2() -> None:
     res = run_cli("no-such-command")
     assert res.returncode == 2
     assert "No such command" in res.stderr
+
+
+def test_starting_the_cli_loads_no_heavy_library() -> None:
+    # `natofutures --help` must stay instant: commands import the numeric stack when they run.
+    code = (
+        "import sys, natofutures.cli; "
+        "print(','.join(m for m in ('pandas', 'xarray', 'numpy', 'scipy', 'duckdb', "
+        "'statsmodels', 'numba', 'fastapi') if m in sys.modules))"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert res.stdout.strip() == ""

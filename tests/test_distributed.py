@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -79,4 +81,4 @@ def test_chunk_bounds_cover_every_draw_once() -> None:
     for draws, n in [(1, 4), (10, 3), (1000, 8), (7, 7)]:
         bounds = chunk_bounds(draws, n)
         assert bounds[0][0] == 0 and bounds[-1][1] == draws
-        assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:], strict=False))
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(bounds))

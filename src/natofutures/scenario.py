@@ -206,6 +206,16 @@ class TheatreSpec(BaseModel):
     coalition: list[str]
 
 
+class Correlation(BaseModel):
+    """Rank correlation of two uncertain parameters (a Gaussian copula on their draws)."""
+
+    model_config = _STRICT
+    a: str
+    b: str
+    rho: float = Field(ge=-0.999, le=0.999)
+    source: str
+
+
 class DefaultsFile(BaseModel):
     """Schema of ``parameters/defaults.yaml``."""
 
@@ -214,6 +224,7 @@ class DefaultsFile(BaseModel):
     theatres: dict[str, TheatreSpec]
     threat_adversaries: list[str]
     parameters: dict[str, ParamSpec]
+    correlations: list[Correlation] = []
 
 
 @lru_cache(maxsize=1)
@@ -228,6 +239,11 @@ def _defaults() -> DefaultsFile:
 def parameter_table() -> dict[str, ParamSpec]:
     """Every parameter of ``defaults.yaml`` by dotted name (a copy)."""
     return dict(_defaults().parameters)
+
+
+def correlations() -> list[Correlation]:
+    """Correlated pairs of uncertain parameters declared in ``defaults.yaml``."""
+    return list(_defaults().correlations)
 
 
 def theatre_table() -> dict[str, TheatreSpec]:

@@ -6,6 +6,11 @@ footer (run id, seed, draws, horizon, scenario hashes, data and package version)
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    pass
+
 import json
 import os
 import shutil
@@ -15,7 +20,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import typer
 from rich.table import Table
 
@@ -62,6 +66,8 @@ def _emit_json(payload: dict[str, Any]) -> None:
 
 # ----------------------------------------------------------------------------- compare
 def _scorecard_table(res: Any) -> Table:
+    import numpy as np
+
     from natofutures.analysis.criteria import CRITERIA, CRITERION_NAMES
 
     t = Table(
@@ -132,6 +138,8 @@ def _forecast_table(forecast: Any, title: str) -> Table:
 
 
 def _central_weights_line(res: Any, view: str) -> str:
+    import numpy as np
+
     from natofutures.analysis.criteria import CRITERION_NAMES
 
     i = res.postures.index(res.winner(view))
@@ -370,6 +378,7 @@ def forecast_cmd(
 # ----------------------------------------------------------------------------- sensitivity
 def _plot(result: Any, directory: Path, title: str) -> list[Path]:
     """Horizontal bar charts (tornado-style, sorted) per output: PNG and offline HTML."""
+    import numpy as np
     import plotly.graph_objects as go
     from matplotlib.figure import Figure
     from plotly.subplots import make_subplots

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 import json
 import math
 from pathlib import Path
 
-import pandas as pd
 import typer
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -47,6 +51,7 @@ FRACTION_COLUMNS = {"burden", "russia_share", "democracy", "observed_share"}
 
 # --------------------------------------------------------------------------- output helpers
 def _fmt(column: str, value: object) -> str:
+    import pandas as pd
     if value is None or value is pd.NA:
         return "–"
     if isinstance(value, float):
@@ -64,6 +69,7 @@ def _fmt(column: str, value: object) -> str:
 
 def _rich_table(df: pd.DataFrame, title: str, caption: str | None = None) -> Table:
     """A compact Rich table: short columns keep their width, long text is cut with '…'."""
+    import pandas as pd
     tbl = Table(
         title=title,
         caption=caption,
@@ -297,6 +303,8 @@ def _show_spending(
 def _filter_table(
     name: str, df: pd.DataFrame, years: list[int] | None, country: str | None, sort: str | None
 ) -> pd.DataFrame:
+    import pandas as pd
+
     from natofutures.data.loaders import check_countries, check_years
 
     if years is not None:

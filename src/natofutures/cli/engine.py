@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import xarray as xr
+
 import json
 import math
 import os
@@ -9,9 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import typer
-import xarray as xr
 from rich import box
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -211,6 +214,7 @@ def _load(posture_or_file: str) -> Any:
 
 
 def _summary(ds: xr.Dataset) -> list[dict[str, Any]]:
+    import numpy as np
     years = [int(ds.year.values[0])] + [
         y for y in MILESTONES if ds.year.values[0] < y <= ds.year.values[-1]
     ]

@@ -6,12 +6,16 @@ the long history, NATO's own reported figures for NATO's counting and the pledge
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 import json
 import math
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import typer
 from rich.table import Table
 
@@ -39,6 +43,7 @@ _JSON = typer.Option(False, "--json", help="Print JSON instead of tables.")
 
 def _missing(value: Any) -> bool:
     """None, pandas NA or NaN: shown as an en dash, never as 0."""
+    import pandas as pd
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 

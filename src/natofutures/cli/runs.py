@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
 import json
 from datetime import datetime
 from pathlib import Path
 
-import pandas as pd
 import typer
 from rich import box
 from rich.table import Table
 
-from natofutures import runs as runs_api
 from natofutures.cli._app import app, console
 from natofutures.errors import InputError
 
@@ -48,6 +52,7 @@ def _readable(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _cell(value: object) -> str:
+    import pandas as pd
     if isinstance(value, float):
         return f"{value:.4g}"
     if isinstance(value, pd.Timestamp | datetime):
@@ -66,6 +71,7 @@ def list_runs(
 
     Example: natofutures runs list --since 2026-01-01
     """
+    from natofutures import runs as runs_api
     since_dt = None
     if since is not None:
         try:
@@ -99,6 +105,7 @@ def show_run(
 
     Example: natofutures runs show 3f9a1c02be
     """
+    from natofutures import runs as runs_api
     rec = runs_api.get(run_id, store=store)
     if as_json:
         payload = {
@@ -134,6 +141,7 @@ def diff_runs(
 
     Example: natofutures runs diff RUN_A RUN_B
     """
+    from natofutures import runs as runs_api
     d = runs_api.diff(run_a, run_b, store=store)
     if d["inputs"].empty:
         console.print("inputs: identical")
@@ -154,6 +162,7 @@ def export_run(
 
     Example: natofutures runs export RUN_ID --format parquet --out exported/
     """
+    from natofutures import runs as runs_api
     folder = runs_api.export(run_id, fmt, out, store=store)
     console.print(f"wrote {folder}")
 
@@ -167,6 +176,7 @@ def rerun_run(
 
     Example: natofutures runs rerun 3f9a1c02be
     """
+    from natofutures import runs as runs_api
     result = runs_api.rerun(run_id, store=store)
     console.print(f"reran: {result['command']}", highlight=False)
     for name, verdict in result["tables"].items():
@@ -190,5 +200,6 @@ def delete_run(
 
     Example: natofutures runs delete RUN_ID
     """
+    from natofutures import runs as runs_api
     runs_api.delete(run_id, store=store)
     console.print(f"deleted {run_id}")

@@ -160,6 +160,26 @@ def _sample(dist: Distribution, z: Array) -> Array:
     return np.where(u < fc, left, right)
 
 
+def _correlate(zp: Array, uncertain: dict[str, Distribution], sc: Scenario) -> Array:
+    """Impose the declared correlations on the parameters' standard normals (Gaussian copula).
+
+    For a pair (a, b) with correlation rho: z_b <- rho·z_a + sqrt(1 − rho²)·z_b. Applies only
+    when both parameters keep their default distributions (a scenario that gives its own
+    distribution for either one, or fixes it, drops the pair).
+    """
+    from natofutures.scenario import correlations
+
+    order = list(uncertain)
+    for pair in correlations():
+        if pair.a not in uncertain or pair.b not in uncertain:
+            continue
+        if pair.a in sc.uncertainty or pair.b in sc.uncertainty:
+            continue
+        ia, ib = order.index(pair.a), order.index(pair.b)
+        zp[:, ib] = pair.rho * zp[:, ia] + math.sqrt(1.0 - pair.rho**2) * zp[:, ib]
+    return zp
+
+
 class _Params:
     """Scenario parameters resolved for one chunk: floats, or arrays of shape (draw,)."""
 
@@ -367,7 +387,7 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
     lay = _layout(len(uncertain), ny, nc)
     sampled: dict[str, Array] = {}
     if z is not None:
-        zp = z[:, lay["params"]].astype(float)
+        zp = _correlate(z[:, lay["params"]].astype(float), uncertain, sc)
         for k, (path, dist) in enumerate(uncertain.items()):
             spec = parameter_table().get(path) or parameter_table().get(
                 path.rsplit(".", 1)[0] + ".default"

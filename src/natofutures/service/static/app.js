@@ -294,7 +294,8 @@
       shapes: [refLine(0.02, "2% guideline"), refLine(0.035, "3.5% pledge")],
     });
     layout.yaxis.tickformat = ".1%";
-    layout.yaxis.rangemode = "tozero";
+    const top = Math.max(...data.flatMap((t) => (t.y || []).filter((v) => v != null)));
+    layout.yaxis.range = [0, Math.max(0.04, 1.08 * top)]; // keep the 3.5% pledge line in view
     return Plotly.react("chart-burden", data, layout, CONFIG);
   }
   function chartBalance() {
