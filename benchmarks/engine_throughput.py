@@ -1,24 +1,37 @@
-"""Engine throughput and latency benchmark (a script, not a test).
+"""Engine throughput, latency and memory benchmark (a script, not a test).
 
-Measures, after a warm-up run (numba compilation and data loading excluded):
+Measures, after a warm-up run (numba compilation and data loading excluded), on the posture
+``division_of_labor`` with horizon 2045 (47 countries x 22 years = 1034 steps per draw):
 
-- Monte Carlo throughput in country-year-draw steps per second for 1, 10^3, 10^4 and 10^5
-  draws (horizon 2045; all output variables up to 10^4 draws, theatre-level and aggregate
-  variables only for 10^5 - the full country-level output of 10^5 draws does not fit in
-  1 GB), separately for the compiled kernel alone;
-- latency of a deterministic run of all four postures (full Dataset);
-- peak memory (RSS high-water mark) of the process and per 10^5 draws.
+- Monte Carlo throughput in country-year-draw steps per second for 10^3, 10^4 (all output
+  variables) and 10^5 draws (theatre-level and aggregate variables only: the full
+  country-level output of 10^5 draws is about 5 GB in float32). Wall time *and* process CPU
+  time (all threads) are reported, best and median of ``--repeat`` runs: on a shared machine
+  the wall time depends on the load, CPU time much less so. ``M steps/s per CPU-s`` is the
+  throughput per core actually used;
+- the compiled kernel alone (CPU time of ``run_kernel`` in one thread);
+- latency of a deterministic run of all four postures (full Datasets);
+- memory: peak RSS of a fresh process running one 10^5-draw lean run (``--memory``; the
+  high-water mark is reset after the warm-up), and the traced numpy allocations of that run.
 
-Run:  .venv/bin/python benchmarks/engine_throughput.py [--max-draws 100000] [--repeat 3]
+The load average (1 minute) is printed before every measurement.
+
+Run:  .venv/bin/python benchmarks/engine_throughput.py [--max-draws 100000] [--repeat 5]
+          [--memory] [--threads N]
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import os
 import resource
+import statistics
+import subprocess
+import sys
 import time
 import tracemalloc
+from collections.abc import Callable
 
 import natofutures as nf
 from natofutures.engine.baseline import default_baseline
@@ -29,40 +42,87 @@ LEAN = ["balance", "hazard", "cumulative_risk", "war_started", "coalition_holds"
         "europe_burden", "us_share_europe", "reengaged", "alignment"]  # fmt: skip
 
 
-def _best(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    times = []
+def _load() -> str:
+    return f"{os.getloadavg()[0]:.1f}"
+
+
+def _measure(fn: Callable[[], object], repeat: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU (process_time: every thread of this process) seconds of ``repeat`` calls."""
+    walls, cpus = [], []
     for _ in range(repeat):
         gc.collect()
-        t = time.perf_counter()
+        w, c = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+        cpus.append(time.process_time() - c)
+        walls.append(time.perf_counter() - w)
+    return walls, cpus
 
 
-def main() -> None:
+def _status_mib(field: str) -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _memory_child(draws: int) -> None:
+    """One lean run of ``draws`` draws in this fresh process: RSS before, peak RSS, traced MiB.
+
+    The RSS high-water mark is reset after the warm-up (``/proc/self/clear_refs``, Linux) so
+    that numba compilation and data loading do not count.
+    """
+    b = default_baseline()
+    sc = nf.posture("division_of_labor")
+    simulate(sc, draws=0, baseline=b)
+    simulate(sc, draws=16, seed=0, baseline=b)
+    gc.collect()
+    with open("/proc/self/clear_refs", "w") as fh:
+        fh.write("5")
+    before = _status_mib("VmRSS")
+    tracemalloc.start()
+    simulate(sc, draws=draws, seed=1, baseline=b, variables=LEAN)
+    _, traced = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"{before:.0f} {_status_mib('VmHWM'):.0f} {traced / 2**20:.0f}")
+
+
+def main() -> None:  # noqa: C901 - a linear script
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--max-draws", type=int, default=100_000)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--memory", action="store_true", help="measure peak RSS in a fresh process")
+    ap.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.memory_child:
+        _memory_child(args.memory_child)
+        return
     b = default_baseline()
     sc = nf.posture("division_of_labor")
     years = 2045 - b.t0 + 1
+    per_draw = years * b.n
     simulate(sc, draws=0, baseline=b)  # warm-up: compile / load the kernel
     simulate(sc, draws=16, seed=0, baseline=b, chunk_size=8)
-    print(f"countries={b.n} years={years} (t0={b.t0}, horizon 2045)")
-    print(f"{'draws':>8} {'variables':>9} {'seconds':>9} {'M steps/s':>10}")
-    for draws in (1, 1_000, 10_000, 100_000):
+    print(f"countries={b.n} years={years} (t0={b.t0}, horizon 2045), steps/draw={per_draw}, "
+          f"cpus={os.cpu_count()}")  # fmt: skip
+    print(f"{'draws':>7} {'vars':>5} {'load':>5} {'wall best':>10} {'wall med':>9} "
+          f"{'M steps/s':>10} {'(median)':>9} {'CPU s':>7} {'M steps/CPU-s':>14}")  # fmt: skip
+    for draws in (1_000, 10_000, 100_000):
         if draws > args.max_draws:
             break
         variables = None if draws <= 10_000 else LEAN
-        repeat = args.repeat if draws <= 10_000 else 1
-        sec = _best(
+        load = _load()
+        walls, cpus = _measure(
             lambda d=draws, v=variables: simulate(sc, draws=d, seed=1, baseline=b, variables=v),
-            repeat,
+            args.repeat,
         )
+        steps = draws * per_draw
         label = "all" if variables is None else "lean"
-        print(f"{draws:>8} {label:>9} {sec:>9.3f} {draws * years * b.n / sec / 1e6:>10.1f}")
-    # CPU time (robust to other processes on the machine): kernel alone vs the whole run
+        cpu = statistics.median(cpus)
+        print(f"{draws:>7} {label:>5} {load:>5} {min(walls):>10.4f} {statistics.median(walls):>9.4f}"
+              f" {steps / min(walls) / 1e6:>10.1f} {steps / statistics.median(walls) / 1e6:>9.1f}"
+              f" {cpu:>7.3f} {steps / cpu / 1e6:>14.1f}")  # fmt: skip
+    # the compiled kernel alone, one thread (CPU time)
     import natofutures.engine._kernel as kernel_module
 
     orig = kernel_module.run_kernel
@@ -75,36 +135,38 @@ def main() -> None:
 
     kernel_module.run_kernel = timed
     n_cpu = min(20_000, args.max_draws)
-    t0 = time.process_time()
-    simulate(sc, draws=n_cpu, seed=1, baseline=b, variables=LEAN, chunk_size=n_cpu)
-    total = time.process_time() - t0
+    rates = []
+    load = _load()
+    for _ in range(args.repeat):
+        spent[0] = 0.0
+        t0 = time.process_time()
+        simulate(sc, draws=n_cpu, seed=1, baseline=b, variables=LEAN, chunk_size=n_cpu)
+        total = time.process_time() - t0
+        rates.append((n_cpu * per_draw / total / 1e6, n_cpu * per_draw / spent[0] / 1e6))
     kernel_module.run_kernel = orig
-    steps = n_cpu * years * b.n
-    print(f"single-thread CPU, {n_cpu} draws (lean): run {steps / total / 1e6:.1f} M steps/s, "
-          f"kernel alone {steps / spent[0] / 1e6:.1f} M steps/s")  # fmt: skip
-    # how much of that is random-number generation (numpy PCG64, float32 normals)
-    from natofutures.engine.simulate import _layout, _normals
-
-    width = _layout(len(sc.uncertainties()), years, b.n)["_total"].stop
-    n_rng = min(10_000, args.max_draws)
-    sec = _best(lambda: _normals(1, 0, n_rng, width), args.repeat)
-    print(f"random normals for {n_rng} draws ({width} per draw): {sec:.3f} s "
-          f"({n_rng * width / sec / 1e6:.0f} M normals/s)")  # fmt: skip
+    print(f"one thread, {n_cpu} draws lean, load {load}: whole run "
+          f"{max(r[0] for r in rates):.1f} M steps/CPU-s (best), kernel incl. random numbers "
+          f"{max(r[1] for r in rates):.1f} M steps/CPU-s (best)")  # fmt: skip
     # deterministic latency of the four postures
     scs = [nf.posture(p) for p in POSTURES]
     for s in scs:
         simulate(s, baseline=b)
-    sec = _best(lambda: [simulate(s, baseline=b) for s in scs], max(args.repeat, 5))
-    print(f"deterministic run of all four postures: {sec * 1000:.1f} ms ({sec * 250:.1f} ms each)")
-    # memory: traced allocations of one 10^5-draw lean run, and the process high-water mark
-    if args.max_draws >= 100_000:
-        tracemalloc.start()
-        simulate(sc, draws=100_000, seed=1, baseline=b, variables=LEAN)
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        print(f"peak traced memory of a 10^5-draw run (lean variables): {peak / 2**20:.0f} MiB")
+    load = _load()
+    walls, cpus = _measure(lambda: [simulate(s, baseline=b) for s in scs], max(args.repeat, 20))
+    print(f"deterministic run of all four postures, load {load}: best {min(walls) * 1000:.2f} ms, "
+          f"median {statistics.median(walls) * 1000:.2f} ms wall; median CPU "
+          f"{statistics.median(cpus) * 1000:.2f} ms")  # fmt: skip
+    if args.memory and args.max_draws >= 100_000:
+        res = subprocess.run(
+            [sys.executable, __file__, "--memory-child", "100000"],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        before, peak, traced = res.stdout.split()
+        print(f"10^5-draw lean run in a fresh process: RSS {before} MiB after warm-up, peak "
+              f"{peak} MiB during the run (+{int(peak) - int(before)} MiB); traced numpy/Python "
+              f"allocations {traced} MiB")  # fmt: skip
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"process peak RSS: {rss:.0f} MiB")
+    print(f"this process's peak RSS (incl. the 10^4-draw full outputs): {rss:.0f} MiB")
 
 
 if __name__ == "__main__":

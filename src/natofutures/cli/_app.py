@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import typer
+from rich import box
 from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
 
 app = typer.Typer(
     name="natofutures",
@@ -39,3 +42,17 @@ def _root(
 ) -> None:
     """Simulate and compare futures of the trans-Atlantic alliance on real, sourced data."""
     state.debug = state.debug or debug
+
+
+def simple_table(
+    title: str, columns: list[str], rows: list[list[str]], caption: str | None = None
+) -> Table:
+    """A plain Rich table: first column left-aligned, the others right-aligned, cells escaped."""
+    tbl = Table(
+        title=title, caption=caption, header_style="bold cyan", box=box.SIMPLE_HEAD, pad_edge=False
+    )
+    for k, col in enumerate(columns):
+        tbl.add_column(col, justify="left" if k == 0 else "right", overflow="fold")
+    for row in rows:
+        tbl.add_row(*[escape(str(c)) for c in row])
+    return tbl

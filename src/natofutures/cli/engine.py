@@ -15,12 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich import box
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
-from natofutures.cli._app import app, console, console_err
+from natofutures.cli._app import app, console, console_err, simple_table
 from natofutures.cli._recording import (
     KEEP_ARRAYS_OPT,
     NO_STORE_OPT,
@@ -55,17 +53,7 @@ JSON_OPT = typer.Option(False, "--json", help="Print JSON instead of tables.")
 MILESTONES = (2030, 2035, 2040, 2045, 2050, 2060, 2070, 2080, 2090, 2100)
 
 
-def _table(
-    title: str, columns: list[str], rows: list[list[str]], caption: str | None = None
-) -> Table:
-    tbl = Table(
-        title=title, caption=caption, header_style="bold cyan", box=box.SIMPLE_HEAD, pad_edge=False
-    )
-    for k, col in enumerate(columns):
-        tbl.add_column(col, justify="left" if k == 0 else "right", overflow="fold")
-    for row in rows:
-        tbl.add_row(*[escape(str(c)) for c in row])
-    return tbl
+_table = simple_table
 
 
 def _lever_rows(name: str) -> list[dict[str, Any]]:

@@ -12,28 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich import box
 from rich.markup import escape
-from rich.table import Table
 
-from natofutures.cli._app import app, console
+from natofutures.cli._app import app, console, simple_table
 from natofutures.cli._recording import NO_STORE_OPT, SCHEDULER_OPT, STORE_OPT, record_run
 from natofutures.errors import InputError
 
 JSON_OPT = typer.Option(False, "--json", help="Print JSON instead of tables.")
 
 
-def _table(
-    title: str, columns: list[str], rows: list[list[str]], caption: str | None = None
-) -> Table:
-    tbl = Table(
-        title=title, caption=caption, header_style="bold cyan", box=box.SIMPLE_HEAD, pad_edge=False
-    )
-    for k, col in enumerate(columns):
-        tbl.add_column(col, justify="left" if k == 0 else "right", overflow="fold")
-    for row in rows:
-        tbl.add_row(*[escape(str(c)) for c in row])
-    return tbl
+_table = simple_table
 
 
 def _pct(v: Any) -> str:

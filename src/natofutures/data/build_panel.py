@@ -45,9 +45,8 @@ FILL_RULES: dict[str, str] = {
     "warheads_carry_forward": "FAS stockpile ends 2023: 2023 value carried forward",
 }
 
-PANEL_COLUMNS = [
-    "iso3",
-    "year",
+#: value columns of the panel, in order (units in docs/data.md)
+PANEL_VALUE_COLUMNS = (
     "gdp_usd",
     "gdp_ppp_usd",
     "population",
@@ -58,7 +57,8 @@ PANEL_COLUMNS = [
     "democracy",
     "warheads",
     "us_troops",
-]
+)
+PANEL_COLUMNS = ["iso3", "year", *PANEL_VALUE_COLUMNS]
 
 
 def _skeleton() -> pd.DataFrame:

@@ -14,22 +14,12 @@ import numpy as np
 import pandas as pd
 
 from natofutures.data.build import TABLES_DIR
+from natofutures.data.build_panel import PANEL_VALUE_COLUMNS
 from natofutures.errors import DataError, InputError
 
 TABLES = ("countries", "panel", "panel_flags", "nato_reported", "gas_dependence", "borders")
 
-PANEL_VALUE_COLUMNS = (
-    "gdp_usd",
-    "gdp_ppp_usd",
-    "population",
-    "milex_usd",
-    "burden",
-    "milex_per_capita_usd",
-    "personnel",
-    "democracy",
-    "warheads",
-    "us_troops",
-)
+
 
 _DTYPES: dict[str, dict[str, str]] = {
     "countries": {

@@ -23,7 +23,7 @@ from natofutures.analysis.history.pledges import (
     pledges,
 )
 from natofutures.analysis.history.settings import parameter
-from natofutures.analysis.history.statistics import exploitation_test
+from natofutures.analysis.history.statistics import RESULT_COLUMNS, exploitation_test
 from natofutures.errors import InputError, not_allowed
 
 #: Where each series comes from (shown by the CLI and stored in ``DataFrame.attrs``).
@@ -197,16 +197,7 @@ def burden_history(start: int | None = None, end: int | None = None) -> pd.DataF
         "us_burden",
         "us_share",
         "spending_missing",
-        "n",
-        "n_missing",
-        "rho",
-        "p_value",
-        "ci_low",
-        "ci_high",
-        "partial_rho",
-        "partial_p",
-        "partial_df",
-        "note",
+        *RESULT_COLUMNS,
     ]
     out = out[order]
     out.attrs["series"] = dict(SERIES)
