@@ -16,6 +16,20 @@ app = typer.Typer(
         "Simulate and compare futures of the trans-Atlantic alliance on real, sourced data.\n\n"
         "Example: natofutures data show spending --year 2024 --sort burden"
     ),
+    epilog=(
+        "[bold]Examples[/]\n\n"
+        "natofutures compare --draws 1000  [dim]# main job: scorecard, rankings, forecast[/]\n\n"
+        "natofutures simulate -p division_of_labor --draws 2000 --seed 7 --set us.resolve=0.4\n\n"
+        "natofutures postures ; natofutures posture diff business_as_usual division_of_labor\n\n"
+        "natofutures threat --country POL,DEU,ESP\n\n"
+        "natofutures burden --from 2014 ; natofutures pledge --year 2035\n\n"
+        "natofutures stress --scenario baltic_incursion ; natofutures campaign --theatre europe\n\n"
+        "natofutures sensitivity --method morris --output rank:restrainer\n\n"
+        "natofutures forecast ; natofutures calibrate --until 2013 ; natofutures validate\n\n"
+        "natofutures data show spending --year 2024 --sort burden ; natofutures data sources\n\n"
+        "natofutures runs list ; natofutures runs rerun RUN_ID\n\n"
+        "natofutures serve --port 8000  [dim]# dashboard at http://127.0.0.1:8000/[/]"
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
