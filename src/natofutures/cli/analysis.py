@@ -162,14 +162,16 @@ def _footer(run: dict[str, Any]) -> str:
 
 
 def _write_report(res: Any, directory: Path) -> None:
-    """Minimal dump (the HTML report is a later issue): JSON + CSVs, written atomically."""
-    directory = directory.expanduser()
-    if directory.exists() and not directory.is_dir():
-        raise InputError(f"--report: {str(directory)!r} is a file; expected a directory")
-    parent = directory.parent if str(directory.parent) else Path(".")
-    if not parent.is_dir():
-        raise InputError(f"--report: parent folder {str(parent)!r} does not exist")
-    tmp = Path(tempfile.mkdtemp(prefix=".natofutures-report-", dir=parent))
+    """The HTML report (natofutures.report) plus compare.json and the CSVs, written atomically."""
+    import shlex
+
+    from natofutures.cli._recording import reproducing_argv
+    from natofutures.report import build_report, check_out, from_comparison
+
+    directory = check_out(directory)
+    command = "natofutures " + shlex.join(reproducing_argv())
+    build_report(from_comparison(res, command), directory)
+    tmp = Path(tempfile.mkdtemp(prefix=".natofutures-report-", dir=directory))
     try:
         (tmp / "compare.json").write_text(json.dumps(res.to_dict(), indent=2), encoding="utf-8")
         flat = res.scorecard.copy()
@@ -177,7 +179,6 @@ def _write_report(res: Any, directory: Path) -> None:
         flat.to_csv(tmp / "scorecard.csv")
         res.rankings.to_csv(tmp / "rankings.csv")
         res.forecast.to_csv(tmp / "forecast.csv")
-        directory.mkdir(parents=True, exist_ok=True)
         for f in tmp.iterdir():
             os.replace(f, directory / f.name)
     finally:

@@ -1,22 +1,24 @@
 """``simulate()``: the year loop of MODEL.md section 3, vectorised over draws and countries.
 
 The loop runs over years only; every step operates on whole (draw, country[, theatre]) arrays
-by calling the mechanism modules of this package. Monte Carlo draws are processed in memory
-chunks; their random numbers come from ``numpy.random.SeedSequence(seed).spawn`` with one
-child per *seed block* of :data:`SEED_BLOCK` draws, and each draw takes a fixed-length slice
-of its block's stream - so draw i's numbers depend only on (seed, i) and the scenario, and a
-chunked run equals an unchunked one bit for bit whatever the chunk size.
+by calling the mechanism modules of this package (the ``numpy`` reference backend), or the
+fused compiled twin in :mod:`natofutures.engine._kernel` (the default). Monte Carlo draws are
+processed in memory chunks; their random numbers come from the counter-based generator
+Philox4x32-10 keyed by the seed with the draw index in the counter - so draw i's numbers
+depend only on (seed, i) and the scenario, and a chunked, threaded, offset or distributed run
+equals an unchunked one bit for bit.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -58,8 +60,11 @@ from natofutures.scenario import (
 )
 
 Array = NDArray[np.float64]
+#: kept for compatibility: draws were seeded in blocks of 1024 before the counter-based
+#: generator; the random numbers no longer depend on it
 SEED_BLOCK = 1024
 DEFAULT_CHUNK = 2048
+MIN_THREAD_CHUNK = 64
 MAX_DRAWS = 10_000_000
 INTENTION_SLOTS = ("RUS", "CHN", "IRN", "BLR", "PRK")
 RESPONDER_EXTRA = ("CAN",)
@@ -330,64 +335,102 @@ def _structure_cached(b: Baseline, years_t: tuple[int, ...]) -> _Structure:
 
 
 # --------------------------------------------------------------------------- random numbers
-def _layout(n_unc: int, n_years: int, n_countries: int) -> dict[str, slice]:
-    """Fixed per-draw layout of standard normals: parameters, then per-year blocks."""
-    nc, nt, steps = n_countries, len(THEATRES), n_years - 1
-    sizes = {
-        "params": n_unc,
-        "gdp": steps * nc,
-        "burden": steps * nc,
-        "war": n_years * nt,
-        "hold": n_years * nt,
-    }
-    out, start = {}, 0
-    for key, size in sizes.items():
-        out[key] = slice(start, start + size)
-        start += size
-    out["_total"] = slice(0, start)
-    return out
+@lru_cache(maxsize=64)
+def _seed_key(seed: int) -> tuple[np.uint64, np.uint64]:
+    """The 64-bit Philox key of a seed (two 32-bit words hashed by ``SeedSequence``)."""
+    k = np.random.SeedSequence(seed).generate_state(2, np.uint32)
+    return np.uint64(k[0]), np.uint64(k[1])
 
 
-def _normals(seed: int, lo: int, hi: int, width: int) -> NDArray[np.float32]:
-    """Standard normals for draws [lo, hi); draw i's row depends only on (seed, i).
+def _param_normals(seed: int, lo: int, hi: int, n_unc: int) -> Array:
+    """Standard normals of the uncertain parameters for draws [lo, hi): (hi - lo, n_unc).
 
-    Draw i takes row ``i mod SEED_BLOCK`` of the stream of seed block ``i // SEED_BLOCK``
-    (a PCG64 generator from ``SeedSequence(seed).spawn``). Rows of a block come from one
-    sequential ``standard_normal`` stream, so row r does not depend on how many rows are drawn.
+    Draw i's row depends only on (seed, i): it is Philox4x32-10 of the counters
+    ``(i, index, stream 0)`` under the seed's key (see :mod:`natofutures.engine._kernel`).
     """
-    children = np.random.SeedSequence(seed).spawn(hi // SEED_BLOCK + 1)
-    z = np.empty((hi - lo, width), dtype=np.float32)
-    for blk in range(lo // SEED_BLOCK, (hi - 1) // SEED_BLOCK + 1):
-        start = blk * SEED_BLOCK
-        first, stop = max(lo, start), min(hi, start + SEED_BLOCK)
-        gen = np.random.Generator(np.random.PCG64(children[blk]))
-        if first == start:  # the block's rows from its first: generate in place
-            gen.standard_normal(dtype=np.float32, out=z[first - lo : stop - lo])
-        else:  # a chunk boundary inside the block: skip the rows before it
-            block = gen.standard_normal((stop - start, width), dtype=np.float32)
-            z[first - lo : stop - lo] = block[first - start :]
-    return z
+    from natofutures.engine._kernel import param_normals
+
+    k0, k1 = _seed_key(seed)
+    if n_unc == 0:
+        return np.empty((hi - lo, 0))
+    return np.asarray(param_normals(k0, k1, lo, hi - lo, n_unc))
 
 
 # --------------------------------------------------------------------------- the loop
+CENTRAL_CACHE_SIZE = 64
+#: kernel inputs of central-case runs: (canonical scenario JSON, baseline, years) -> args
+_CENTRAL_ARGS: dict[tuple[str, Baseline, tuple[int, ...]], tuple[object, ...]] = {}
+_CENTRAL_LOCK = threading.Lock()
+
+
+def _call_kernel(
+    args: tuple[object, ...],
+    n: int,
+    lo: int,
+    mode: int,
+    g0: int,
+    seed: int,
+    keep: set[str],
+    out: dict[str, np.ndarray],
+) -> None:
+    """Run the compiled kernel on prepared inputs, writing the kept variables into ``out``."""
+    from natofutures.engine._kernel import OUT_NAMES, run_kernel
+
+    outs = []
+    keep_flags = np.zeros(len(OUT_NAMES), dtype=np.bool_)
+    for j, name in enumerate(OUT_NAMES):
+        if name in keep:
+            keep_flags[j] = True
+            outs.append(out[name])
+        else:
+            outs.append(_dummy_out(name))
+    k0, k1 = _seed_key(seed)
+    kernel: Callable[..., None] = run_kernel
+    kernel(n, lo, mode, g0, k0, k1, *args, keep_flags, tuple(outs))
+
+
+@cache
+def _dummy_out(name: str) -> np.ndarray:
+    """A (1, 1, ...) stand-in for a variable that is not kept (never written)."""
+    dims = VARIABLES[name][0]
+    dtype = np.bool_ if name in BOOL_VARIABLES else np.float32
+    return np.zeros((1,) * (2 + len(dims)), dtype=dtype)
+
 def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
     sc: Scenario,
     b: Baseline,
     st: _Structure,
-    z: NDArray[np.floating[Any]] | None,
+    zp: Array | None,
     n: int,
     out: dict[str, np.ndarray],
     lo: int,
     keep: set[str],
     backend: str = "numba",
+    mode: int = 0,
+    g0: int = 0,
+    seed: int = 0,
+    sc_json: str | None = None,
 ) -> None:
+    """Run draws ``g0 .. g0 + n - 1`` into rows ``lo .. lo + n - 1`` of ``out``.
+
+    ``zp``: the parameters' standard normals (n, n_unc) or None (central values). ``mode``:
+    0 central case; 1 Monte Carlo (per-year random numbers from the seed's Philox streams);
+    2 Monte Carlo with every per-year random number at its central value (experiments()).
+    """
     years = st.years
+    cache_key = None
+    if backend == "numba" and zp is None and n == 1:
+        # the central case's kernel inputs depend only on (scenario, baseline, years): reuse them
+        cache_key = (sc_json if sc_json is not None else sc.canonical_json(), b, tuple(years))
+        cached = _CENTRAL_ARGS.get(cache_key)
+        if cached is not None:
+            _call_kernel(cached, n, lo, mode, g0, seed, keep, out)
+            return
     ny, nc, nt = len(years), b.n, len(THEATRES)
     uncertain = sc.uncertainties()
-    lay = _layout(len(uncertain), ny, nc)
     sampled: dict[str, Array] = {}
-    if z is not None:
-        zp = _correlate(z[:, lay["params"]].astype(float), uncertain, sc)
+    if zp is not None:
+        zp = _correlate(np.array(zp, dtype=float), uncertain, sc)
         for k, (path, dist) in enumerate(uncertain.items()):
             spec = parameter_table().get(path) or parameter_table().get(
                 path.rsplit(".", 1)[0] + ".default"
@@ -395,13 +438,8 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
             lo_b, hi_b = spec.bounds if spec is not None else (-np.inf, np.inf)
             sampled[path] = np.clip(_sample(dist, zp[:, k]), lo_b, hi_b)
     p = _Params(sc, sampled)
-    mc = z is not None
-
-    def noise(key: str, k: int, width: int) -> Array:
-        if z is None:
-            return np.zeros((n, width))
-        s = lay[key]
-        return z[:, s.start + k * width : s.start + (k + 1) * width].astype(float)
+    mc = mode != 0
+    k0, k1 = _seed_key(seed)
 
     plan = compile_shocks(sc.shocks, years, list(b.iso3), list(INTENTION_SLOTS), list(THEATRES))
     pledges = _pledges()
@@ -523,8 +561,6 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
     nonally = ~st.allies_mask.copy()
     nonally[st.us] = True
     if backend == "numba":
-        from natofutures.engine._kernel import OUT_NAMES, run_kernel
-
         def bn(a: object, shape: tuple[int, ...]) -> Array:
             return np.broadcast_to(np.asarray(a, dtype=float), shape).copy()
 
@@ -546,21 +582,10 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
         flag[st.european_allies] = True
         nato_flag = np.zeros(nc, dtype=np.bool_)
         nato_flag[st.nato] = True
-        width = z.shape[1] if z is not None else 1
-        zz = z if z is not None else np.zeros((1, width), dtype=np.float32)
-        outs = []
-        keep_flags = np.zeros(len(OUT_NAMES), dtype=np.bool_)
-        for j, name in enumerate(OUT_NAMES):
-            if name in keep:
-                keep_flags[j] = True
-                outs.append(out[name])
-            else:
-                dims = VARIABLES[name][0]
-                dtype = np.bool_ if name in BOOL_VARIABLES else np.float32
-                outs.append(np.zeros((1,) * (2 + len(dims)), dtype=dtype))
-        run_kernel(
-            n, lo, z is not None, zz, lay["gdp"].start, lay["burden"].start, lay["war"].start,
-            lay["hold"].start,
+        resp_pos = np.full(nc, -1, dtype=np.int64)
+        resp_pos[resp] = np.arange(len(resp))
+        args = (
+            resp_pos,
             b.gdp0.astype(float), b.burden0.astype(float), bn(k_state, (n, nc)), gas0,
             bn(growth, (n, nc)), growth_sd, bn(s_eq, (n, nc)), bn(delta, (n,)), bn(ppp, (n, nc)),
             omega, shares0, st.theatre_dist, bn(decay.reshape(-1), (n,)), st.coal, st.adv, st.us,
@@ -579,8 +604,13 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
             off_on, off_thr, off_years, off_lag,
             e_r0, e_rc, e_rt, plan.energy_factor,
             exo, path_mult, scale, plan.spending_factor, plan.gdp_factor,
-            keep_flags, tuple(outs),
         )  # fmt: skip
+        if cache_key is not None:
+            with _CENTRAL_LOCK:
+                _CENTRAL_ARGS[cache_key] = args
+                while len(_CENTRAL_ARGS) > CENTRAL_CACHE_SIZE:
+                    _CENTRAL_ARGS.pop(next(iter(_CENTRAL_ARGS)))
+        _call_kernel(args, n, lo, mode, g0, seed, keep, out)
         return
 
     # --- initial state (reference implementation with the mechanism modules)
@@ -595,6 +625,14 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
     anchor: Array | None = None
     u0: Array | None = None
     sl = slice(lo, lo + n)
+    nr = len(resp)
+    if mode == 1:
+        from natofutures.engine._kernel import dynamic_noise
+
+        dyn = dynamic_noise(k0, k1, g0, n, ny, nt, nr, nc)
+    else:  # central values: uniforms 0.5, normals 0
+        dyn = np.zeros((n, ny, 2 * nt + nr + nc))
+        dyn[:, :, : 2 * nt] = 0.5
 
     for k, year in enumerate(years):
         progress = allocation.transition_weight(k, t_years)
@@ -638,8 +676,8 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
         survival, cum = deterrence_hazard.cumulative_risk(survival, h)
         p_hold = deterrence_hazard.hold_probability(ratio, hold_half, hold_k)
         if mc:
-            war = (ndtr(noise("war", k, nt)) < h) | plan.war[k][None, :]
-            holds = ~war | (ndtr(noise("hold", k, nt)) < p_hold)
+            war = (dyn[:, k, :nt] < h) | plan.war[k][None, :]
+            holds = ~war | (dyn[:, k, nt : 2 * nt] < p_hold)
         else:
             war = np.broadcast_to(plan.war[k][None, :], (n, nt))
             holds = ~war | (p_hold >= 0.5)
@@ -722,13 +760,13 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
         )
         target = target * plan.spending_factor[k + 1, resp][None, :]
         b_state[:, resp] = burden_response.adjust(
-            b_state[:, resp], target, lam, sig_b, noise("burden", k, nc)[:, resp], floor, ceiling
+            b_state[:, resp], target, lam, sig_b, dyn[:, k, 2 * nt : 2 * nt + nr], floor, ceiling
         )
         rate = energy_dependence.decline_rate(c_state, threat[:, :, 0], e_r0, e_rc, e_rt)
         e_state = energy_dependence.update(e_state, rate) * plan.energy_factor[k + 1]
         k_state = capital_stock.accumulate(k_state, m_state, delta[:, None], s_eq)
         y_state = (
-            economy.grow(y_state, growth, growth_sd, noise("gdp", k, nc))
+            economy.grow(y_state, growth, growth_sd, dyn[:, k, 2 * nt + nr :])
             * plan.gdp_factor[k + 1][None, :]
         )
 
@@ -783,6 +821,18 @@ def _check_options(
                 f"expected a simulated country ({', '.join(b.iso3)})"
             )
     return keep
+
+
+def _chunks(draws: int, chunk_size: int, cpus: int) -> list[tuple[int, int]]:
+    """Memory chunks: at most ``chunk_size`` draws, at least one per core when worth it.
+
+    Draws are independent (their random numbers depend only on (seed, draw)), so the split
+    changes nothing but speed.
+    """
+    size = chunk_size
+    if cpus > 1 and draws >= 2 * MIN_THREAD_CHUNK:
+        size = min(chunk_size, max(MIN_THREAD_CHUNK, math.ceil(draws / cpus)))
+    return [(lo, min(draws, lo + size)) for lo in range(0, draws, size)]
 
 
 def simulate(
@@ -868,19 +918,21 @@ def simulate(
         dims = VARIABLES[name][0]
         shape = (n_total, len(years), *(sizes[d] for d in dims))
         out[name] = np.empty(shape, dtype=bool if name in BOOL_VARIABLES else np.float32)
+    sc_json = sc.canonical_json()
     if draws == 0:
-        _run_chunk(sc, b, st, None, 1, out, 0, keep, backend)
+        _run_chunk(sc, b, st, None, 1, out, 0, keep, backend, sc_json=sc_json)
     else:
-        width = _layout(len(sc.uncertainties()), len(years), b.n)["_total"].stop
-        bounds = [(lo, min(draws, lo + chunk_size)) for lo in range(0, draws, chunk_size)]
+        n_unc = len(sc.uncertainties())
+        cpus = os.cpu_count() or 1
+        bounds = _chunks(draws, chunk_size, cpus if backend == "numba" else 1)
 
         def work(lo_hi: tuple[int, int]) -> int:
             lo, hi = lo_hi
-            z = _normals(seed, offset + lo, offset + hi, width)
-            _run_chunk(sc, b, st, z, hi - lo, out, lo, keep, backend)
+            zp = _param_normals(seed, offset + lo, offset + hi, n_unc)
+            _run_chunk(sc, b, st, zp, hi - lo, out, lo, keep, backend, 1, offset + lo, seed)
             return hi - lo
 
-        workers = min(len(bounds), os.cpu_count() or 1) if backend == "numba" else 1
+        workers = min(len(bounds), cpus) if backend == "numba" else 1
         done = 0
         if workers > 1:
             # the kernel releases the GIL; chunks write disjoint slices, so threads change nothing
@@ -894,7 +946,7 @@ def simulate(
                 done += work(lo_hi)
                 if progress is not None:
                     progress(done, draws)
-    return _dataset(out, sc, b, st, years, draws, seed, offset)
+    return _dataset(out, sc, b, st, years, draws, seed, offset, sc_json)
 
 
 @lru_cache(maxsize=32)
@@ -937,23 +989,19 @@ def _dataset(
     draws: int,
     seed: int,
     offset: int = 0,
+    sc_json: str | None = None,
 ) -> xr.Dataset:
     from natofutures import __version__
 
-    data_vars = {}
-    for name in VARIABLES:
-        if name not in out:
-            continue
-        dims, units, desc = VARIABLES[name]
-        data_vars[name] = (("draw", "year", *dims), out[name], {"units": units, "long_name": desc})
     n_draws = next(iter(out.values())).shape[0] if out else max(draws, 1)
     coords = _coords(b, tuple(years), n_draws, tuple(b.iso3[i] for i in st.threat_idx), offset)
+    sc_json = sc.canonical_json() if sc_json is None else sc_json
     attrs = {
         "title": "natofutures simulation (MODEL.md section 3)",
         "posture": sc.posture,
         "scenario": sc.name,
-        "scenario_hash": sc.hash,
-        "scenario_json": sc.canonical_json(),
+        "scenario_hash": hashlib.sha256(sc_json.encode()).hexdigest(),
+        "scenario_json": sc_json,
         "seed": seed,
         "draws": draws,
         "deterministic": int(draws == 0),
@@ -963,7 +1011,27 @@ def _dataset(
         "package_version": __version__,
         "excluded_countries": ",".join(b.excluded),
     }
-    return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+    variables: dict[str, xr.Variable] = {}
+    for name in VARIABLES:
+        if name in out:
+            dims, units, desc = VARIABLES[name]
+            variables[name] = xr.Variable(
+                ("draw", "year", *dims), out[name], {"units": units, "long_name": desc}
+            )
+    construct = getattr(xr.Dataset, "_construct_direct", None)
+    if construct is not None:
+        # Fast path (xarray's own constructor for already-consistent variables): the generic
+        # Dataset() merges and aligns every variable, most of a central run's latency.
+        all_vars: dict[Hashable, xr.Variable] = {}
+        all_vars.update(variables.items())
+        all_vars.update({k: v.copy(deep=False) for k, v in coords.variables.items()})
+        try:
+            return construct(
+                all_vars, set(coords), dict(coords.sizes), dict(attrs), dict(coords.xindexes)
+            )
+        except TypeError:  # pragma: no cover - a future xarray with another signature
+            pass
+    return xr.Dataset(variables, coords=coords, attrs=attrs)  # pragma: no cover
 
 
 def threat_decomposition(
@@ -1081,18 +1149,16 @@ def experiments(
     years = list(range(b.t0, hz + 1))
     st = _structure(b, years)
     n = vals.shape[0]
-    width = _layout(len(order), len(years), b.n)["_total"].stop
-    # Same dtypes as simulate(), so the compiled kernel is reused.
-    z = np.zeros((n, width), dtype=np.float32)
+    zp = np.zeros((n, len(order)))
     for k, path in enumerate(paths):
-        z[:, order.index(path)] = vals[:, k]
+        zp[:, order.index(path)] = vals[:, k]
     sizes = {"country": b.n, "theatre": len(THEATRES), "adversary": len(st.threat_idx)}
     out: dict[str, np.ndarray] = {}
     for name in keep:
         dims = VARIABLES[name][0]
         dtype = bool if name in BOOL_VARIABLES else np.float32
         out[name] = np.empty((n, len(years), *(sizes[d] for d in dims)), dtype=dtype)
-    _run_chunk(sc_run, b, st, z, n, out, 0, keep, "numba")
+    _run_chunk(sc_run, b, st, zp, n, out, 0, keep, "numba", 2)
     return _dataset(out, sc_run, b, st, years, n, 0)
 
 
