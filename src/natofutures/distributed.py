@@ -1,7 +1,7 @@
 """Scale-out on Dask: split Monte Carlo draws into chunks and run them on a cluster.
 
-Why it is bit-identical: the engine draws the random numbers of draw ``i`` from
-``SeedSequence(seed)``'s child for ``i``'s seed block, so a chunk ``[lo, hi)`` computed anywhere
+Why it is bit-identical: the engine's random numbers for draw ``i`` come from a counter-based
+generator keyed by ``(seed, i)`` alone, so a chunk ``[lo, hi)`` computed anywhere
 (``simulate(..., draw_offset=lo)``) equals rows ``lo:hi`` of a local run. Chunks are gathered in
 order and concatenated along ``draw``; whatever the scheduler, the number of workers or the chunk
 size, the arrays are the same bit for bit.

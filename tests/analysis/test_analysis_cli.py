@@ -52,8 +52,9 @@ def test_compare_report_dir(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
         "--report", str(target),
     )
     assert code == 0
-    assert {p.name for p in target.iterdir()} == {
-        "compare.json", "scorecard.csv", "rankings.csv", "forecast.csv"
+    assert {p.name for p in target.iterdir()} >= {
+        "compare.json", "scorecard.csv", "rankings.csv", "forecast.csv",
+        "index.html", "summary.md", "figures", "tables",
     }
 
 

@@ -81,15 +81,10 @@ def test_a_draw_depends_only_on_seed_and_its_index(baseline: Baseline) -> None:
     assert _same(big.isel(draw=slice(0, 10)), small)
 
 
-def test_seed_blocks_beyond_the_first(baseline: Baseline, monkeypatch: pytest.MonkeyPatch) -> None:
-    import natofutures.engine.simulate as sim
-
-    monkeypatch.setattr(sim, "SEED_BLOCK", 4)
-    whole = simulate("business_as_usual", draws=11, seed=1, horizon=2027, baseline=baseline)
-    parts = simulate(
-        "business_as_usual", draws=11, seed=1, horizon=2027, baseline=baseline, chunk_size=3
-    )
-    assert _same(whole, parts)
+def test_a_draw_does_not_depend_on_how_many_draws_run(baseline: Baseline) -> None:
+    few = simulate("business_as_usual", draws=3, seed=1, horizon=2027, baseline=baseline)
+    many = simulate("business_as_usual", draws=11, seed=1, horizon=2027, baseline=baseline)
+    assert _same(few, many.isel(draw=slice(0, 3)))
 
 
 def test_monte_carlo_spreads_around_the_central_case(baseline: Baseline) -> None:

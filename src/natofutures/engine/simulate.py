@@ -60,9 +60,6 @@ from natofutures.scenario import (
 )
 
 Array = NDArray[np.float64]
-#: kept for compatibility: draws were seeded in blocks of 1024 before the counter-based
-#: generator; the random numbers no longer depend on it
-SEED_BLOCK = 1024
 DEFAULT_CHUNK = 2048
 MIN_THREAD_CHUNK = 64
 MAX_DRAWS = 10_000_000
