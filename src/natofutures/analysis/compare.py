@@ -294,7 +294,6 @@ def compare(
         Where the draws run: ``None``/``"local"``, ``"local:N"`` or ``"tcp://HOST:PORT"``
         (see :mod:`natofutures.distributed`); results are identical on any of them.
     """
-    from natofutures import __version__
 
     draws = _check_int("draws", draws, 0, MAX_DRAWS)
     seed = _check_int("seed", seed, 0, 2**63 - 1)
@@ -360,13 +359,7 @@ def compare(
     rankings = pd.DataFrame(rows).set_index(["perspective", "posture"])
 
     run = {
-        "seed": seed,
-        "draws": draws,
-        "horizon": horizon,
-        "t0": t0,
-        "data_version": data_version,
-        "package_version": __version__,
-        "scenario_hashes": hashes,
+        **_provenance(seed, draws, horizon, t0, data_version, hashes),
         "smaa_samples": smaa_samples,
         "smaa_method": SMAA_METHOD,
         "status_quo_bonus": people.status_quo_bonus,
@@ -389,6 +382,23 @@ def compare(
         stakeholders=people.table(),
         scenario_json={sc.name: sc.canonical_json() for sc in scenarios},
     )
+
+
+def _provenance(
+    seed: int, draws: int, horizon: int, t0: int, data_version: str, hashes: dict[str, str]
+) -> dict[str, Any]:
+    """What every printed number is traceable to: seed, draws, horizon, versions, scenarios."""
+    from natofutures import __version__
+
+    return {
+        "seed": seed,
+        "draws": draws,
+        "horizon": horizon,
+        "t0": t0,
+        "data_version": data_version,
+        "package_version": __version__,
+        "scenario_hashes": hashes,
+    }
 
 
 def simulate_outcomes(
@@ -473,7 +483,6 @@ def forecast(
     progress: Callable[[str], None] | None = None,
 ) -> Forecast:
     """Forecast which posture NATO adopts (the bargaining model), with stakeholder detail."""
-    from natofutures import __version__
 
     draws = _check_int("draws", draws, 0, MAX_DRAWS)
     seed = _check_int("seed", seed, 0, 2**63 - 1)
@@ -491,13 +500,7 @@ def forecast(
         table[f"utility:{name}"] = utilities[:, j]
     table["favourite"] = [names[int(j)] for j in np.argmax(utilities, axis=1)]
     run = {
-        "seed": seed,
-        "draws": draws,
-        "horizon": horizon,
-        "t0": t0,
-        "data_version": data_version,
-        "package_version": __version__,
-        "scenario_hashes": hashes,
+        **_provenance(seed, draws, horizon, t0, data_version, hashes),
         "status_quo_bonus": people.status_quo_bonus,
         "decisiveness": people.decisiveness,
         "clout_base_year": people.base_year,

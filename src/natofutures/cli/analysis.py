@@ -23,6 +23,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from natofutures._format import sig3 as _fmt
 from natofutures.cli._app import app, console, console_err
 from natofutures.cli._recording import NO_STORE_OPT, SCHEDULER_OPT, STORE_OPT, record_run
 from natofutures.errors import InputError
@@ -45,19 +46,6 @@ def _status(enabled: bool) -> Iterator[Any]:
 
 def _split(text: str | None) -> list[str]:
     return [t.strip() for t in (text or "").split(",") if t.strip()]
-
-
-def _fmt(x: float) -> str:
-    a = abs(x)
-    if a == 0:
-        return "0"
-    if a >= 100:
-        return f"{x:.0f}"
-    if a >= 10:
-        return f"{x:.1f}"
-    if a >= 1:
-        return f"{x:.2f}"
-    return f"{x:.3f}"
 
 
 def _emit_json(payload: dict[str, Any]) -> None:
@@ -240,7 +228,7 @@ def compare_cmd(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print everything as JSON."),
     report: Path | None = typer.Option(
-        None, "--report", help="Also write JSON and CSV files to DIR."
+        None, "--report", help="Also write the report (index.html, summary.md, tables) to DIR."
     ),
     scheduler: str = SCHEDULER_OPT,
     store: Path | None = STORE_OPT,
@@ -299,7 +287,7 @@ def compare_cmd(
     if stored is not None:
         console.print(f"stored as run {stored} (natofutures runs show {stored})", style="dim")
     if report is not None:
-        console.print(f"wrote compare.json, scorecard.csv, rankings.csv, forecast.csv to {report}")
+        console.print(f"wrote {report}/index.html (+ summary.md, tables/, figures/, compare.json)")
 
 
 # ----------------------------------------------------------------------------- forecast

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from natofutures._format import sig3 as fmt
 from natofutures.errors import InputError
 from natofutures.report import figures as figs
 from natofutures.report.data import ReportData, check_consistent
@@ -353,20 +354,6 @@ def _methodology() -> Section:
 
 
 # ----------------------------------------------------------------------------- summary
-def fmt(x: float) -> str:
-    """A number with 3 significant figures at most (as in the CLI)."""
-    a = abs(x)
-    if a == 0:
-        return "0"
-    if a >= 100:
-        return f"{x:.0f}"
-    if a >= 10:
-        return f"{x:.1f}"
-    if a >= 1:
-        return f"{x:.2f}"
-    return f"{x:.3f}"
-
-
 def summary_facts(data: ReportData) -> dict[str, Any]:
     """The numbers of the summary paragraph, straight from the run's tables."""
     fc = data.forecast
