@@ -103,8 +103,11 @@ def main() -> None:
     per_draw = years * b.n
     simulate(sc, draws=0, baseline=b)  # warm-up: compile / load the kernel
     simulate(sc, draws=16, seed=0, baseline=b, chunk_size=8)
+    import natofutures.engine._kernel as kernel_module
+
+    block = getattr(kernel_module, "BLOCK", 1)  # draws per SIMD block (1: draw by draw)
     print(f"countries={b.n} years={years} (t0={b.t0}, horizon 2045), steps/draw={per_draw}, "
-          f"cpus={os.cpu_count()}")  # fmt: skip
+          f"cpus={os.cpu_count()}, kernel block={block} draws")  # fmt: skip
     print(f"{'draws':>7} {'vars':>5} {'load':>5} {'wall best':>10} {'wall med':>9} "
           f"{'M steps/s':>10} {'(median)':>9} {'CPU s':>7} {'M steps/CPU-s':>14}")  # fmt: skip
     for draws in (1_000, 10_000, 100_000):
@@ -123,8 +126,6 @@ def main() -> None:
               f" {steps / min(walls) / 1e6:>10.1f} {steps / med / 1e6:>9.1f}"
               f" {cpu:>7.3f} {steps / cpu / 1e6:>14.1f}")  # fmt: skip
     # the compiled kernel alone, one thread (CPU time)
-    import natofutures.engine._kernel as kernel_module
-
     orig = kernel_module.run_kernel
     spent = [0.0]
 

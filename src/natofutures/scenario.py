@@ -134,12 +134,29 @@ class GdpShock(BaseModel):
 
 
 class WithdrawalShock(BaseModel):
-    """From ``year`` the US withdraws from a theatre: its share and forward presence there are 0."""
+    """From ``year`` (for ``duration`` years, or for good) the US withdraws from a theatre: its
+    planned share and forward presence there are 0. An offshore-balancing trigger that fires
+    still brings it back (re-engagement wins over the withdrawal)."""
 
     model_config = _STRICT
     kind: Literal["us_withdrawal"]
     year: _Year
     theatre: _Theatre
+    duration: int | None = Field(default=None, ge=1, le=100)
+
+
+class UsAllocationShock(BaseModel):
+    """From ``year`` (for ``duration`` years, or for good) the US share of its power in a
+    theatre is ``value`` - a dated lever, replacing the posture's transition path there - and,
+    if given, its forward presence there is ``forward_presence``."""
+
+    model_config = _STRICT
+    kind: Literal["us_allocation"]
+    year: _Year
+    theatre: _Theatre
+    value: float = Field(ge=0, le=1)
+    forward_presence: float | None = Field(default=None, ge=0, le=1)
+    duration: int | None = Field(default=None, ge=1, le=100)
 
 
 class EnergyShock(BaseModel):
@@ -161,7 +178,13 @@ class WarShock(BaseModel):
 
 
 Shock = Annotated[
-    IntentionsShock | SpendingShock | GdpShock | WithdrawalShock | EnergyShock | WarShock,
+    IntentionsShock
+    | SpendingShock
+    | GdpShock
+    | WithdrawalShock
+    | UsAllocationShock
+    | EnergyShock
+    | WarShock,
     Field(discriminator="kind"),
 ]
 

@@ -29,8 +29,8 @@ PINNED = {
     "division_of_labor": (0.0386676, 0.149630, 1056.97),
 }
 # division_of_labor, 100 draws, seed 7, 2045: mean European burden, mean cumulative risk in
-# the Indo-Pacific
-PINNED_MONTE_CARLO = (0.0367477, 0.393594)
+# the Indo-Pacific (re-pinned when sampled wars began to feed back: engine/war_feedback.py)
+PINNED_MONTE_CARLO = (0.0371725, 0.419205)
 
 
 def _check_data_version(baseline: Baseline) -> None:

@@ -11,7 +11,10 @@ without the shocks as a counterfactual. It reports, per posture:
 - the probability that the coalition holds if it fails (the engine's ``hold_probability``
   in the war year);
 - whether and when the US re-engages under the offshore-balancing trigger (``reengaged``);
-- US power delivered to the theatre not at war, before and during the crisis;
+- US power delivered to each theatre before the crisis, in the war year and the year after
+  (when the US surge into the theatre at war has drawn on the other: the power "left for the
+  other theatre");
+- the lowest European balance (5th percentile over draws) against the trigger's threshold;
 - the European spending response afterwards, against the counterfactual without shocks;
 - for a war in Europe, the short war itself: hours to the first Baltic capital and the heavy
   brigades needed to avoid a rapid defeat (:func:`natofutures.campaign` with the forces the
@@ -118,7 +121,11 @@ class StressScenario:
             elif kind in ("spending", "gdp"):
                 parts.append(f"{kind} {s['country']}×{s['factor']:g} {year}")
             elif kind == "us_withdrawal":
-                parts.append(f"US withdrawal {s['theatre']} {year}")
+                dur = f"+{s['duration']}y" if s.get("duration") else "+"
+                parts.append(f"US withdrawal {s['theatre']} {year}{dur}")
+            elif kind == "us_allocation":
+                dur = f"+{s['duration']}y" if s.get("duration") else "+"
+                parts.append(f"US share {s['theatre']}={s['value']:g} {year}{dur}")
             else:
                 parts.append(f"{kind} {s['factor']:g} {year}")
         return "; ".join(parts)
@@ -291,20 +298,27 @@ def _summarise(st: StressScenario, posture: str, ds: Any, base: Any, levers: Any
     row["reengaged_share"] = float(fired.mean())
     first = np.where(fired, years[np.argmax(reeng, axis=1)], -1)
     row["reengaged_year_median"] = float(np.median(first[fired])) if fired.any() else None
-    # US power in the theatre(s) not at war
+    # how close the European balance came to the trigger's threshold
+    eu_bal = ds.balance.sel(theatre="europe", year=slice(lo, _clip_year(hi + AFTER_YEARS, ds)))
+    row["offshore_threshold"] = float(levers.parameter("offshore.threshold"))
+    row["europe_balance_low_p05"] = float(
+        np.quantile(eu_bal.to_numpy().astype(float).min(axis=1), 0.05)
+    )
+    # US power in each theatre: before, in the (last) war year, and the year after it, when
+    # the US surge into the theatre at war (engine.war_feedback) has drawn on the others
     us = ds.delivered.sel(country="USA")
     before = _clip_year(st.window[0] - 1, ds)
     during_year = _clip_year(max(st.war_years.values(), default=st.start_year), ds)
+    response_year = _clip_year(during_year + 1, ds)
+    row["us_response_year"] = response_year
     for t in THEATRES_REPORTED:
-        b = float(np.median(us.sel(theatre=t, year=before).to_numpy()))
-        d = float(np.median(us.sel(theatre=t, year=during_year).to_numpy()))
-        row[f"us_power_{t}_before"] = b
-        row[f"us_power_{t}_during"] = d
+        for key, year in (("before", before), ("during", during_year), ("response", response_year)):
+            row[f"us_power_{t}_{key}"] = float(np.median(us.sel(theatre=t, year=year).to_numpy()))
     others = [t for t in THEATRES_REPORTED if t not in st.war_years]
     row["other_theatre"] = others[0] if st.war_years and len(others) == 1 else None
     if row["other_theatre"] is not None:
         t = row["other_theatre"]
-        b, d = row[f"us_power_{t}_before"], row[f"us_power_{t}_during"]
+        b, d = row[f"us_power_{t}_before"], row[f"us_power_{t}_response"]
         row["us_power_other_theatre_change"] = (d / b - 1.0) if b > 0 else None
     else:
         row["us_power_other_theatre_change"] = None

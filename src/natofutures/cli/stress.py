@@ -59,7 +59,13 @@ def _col(key: str, fmt: Any) -> Any:
 
 
 def _before_during(prefix: str) -> Any:
-    return lambda r: f"{r[prefix + '_before']:.0f} → {r[prefix + '_during']:.0f}"
+    return lambda r: (
+        f"{r[prefix + '_before']:.0f} → {r[prefix + '_during']:.0f} → {r[prefix + '_response']:.0f}"
+    )
+
+
+def _low_balance(r: dict[str, Any]) -> str:
+    return f"{r['europe_balance_low_p05']:.2f} (trigger {r['offshore_threshold']:g})"
 
 
 def _burden(r: dict[str, Any]) -> str:
@@ -108,10 +114,16 @@ def _print_stress(res: Any) -> None:
         ("P(holds | fails), europe", _col("p_holds_if_fails_europe", _pct)),
         ("P(deterrence fails), indo_pacific", _col("p_deterrence_fails_indo_pacific", _pct)),
         ("P(holds | fails), indo_pacific", _col("p_holds_if_fails_indo_pacific", _pct)),
+        ("Lowest Europe balance, 5th pct", _low_balance),
         ("US re-engages (offshore trigger)", _reengagement),
-        ("US power to europe, before → during", _before_during("us_power_europe")),
-        ("US power to indo_pacific, before → during", _before_during("us_power_indo_pacific")),
-        ("US power left for the other theatre", _col("us_power_other_theatre_change", _pct)),
+        ("US power to europe, before → war → year after", _before_during("us_power_europe")),
+        (
+            "US power to indo_pacific, before → war → year after",
+            _before_during("us_power_indo_pacific"),
+        ),
+        ("US power left for the other theatre (year after)", _col(
+            "us_power_other_theatre_change", _pct
+        )),
         ("European burden, before → after", _burden),
         ("European spending response vs no shock", _response),
         ("Short war: hours to first Baltic capital", _short_war),

@@ -1,11 +1,35 @@
 """The compiled year loop (numba): the same equations as the mechanism modules, fused.
 
 :func:`natofutures.engine.simulate.simulate` prepares every parameter as an array (per draw
-where uncertain) and calls :func:`run_kernel`, which loops over draws, years
-and countries with scalar arithmetic - no temporaries, so it runs at tens of millions of
-country-year-draw steps per second. Each line mirrors a mechanism module (named in the
-comments); ``tests/engine/test_engine_kernel.py`` checks that this kernel and the plain-numpy
-reference loop (``backend="numpy"``) give the same results.
+where uncertain) and calls :func:`run_kernel`, which runs the years of a chunk of draws with
+no temporaries, at tens of millions of country-year-draw steps per second. Each equation
+mirrors a mechanism module (named in the comments); ``tests/engine/test_engine_kernel.py``
+checks that this kernel and the plain-numpy reference loop (``backend="numpy"``) give the same
+results.
+
+Layout - draws innermost. The chunk's draws are taken in blocks of ``block`` draws (default
+:data:`BLOCK`). A block's state lives in (country, draw) and (theatre, draw) arrays, its
+per-draw parameters are copied once into (…, draw) buffers, and every equation is a loop over
+the block's draws, the innermost loop, which the compiler turns into SIMD code (AVX2: four
+draws per instruction). A year is a few passes: power and delivered power per country (summed
+into the theatres' sides in country order), the theatres' balance, hazard and wars, then one
+pass per country for threat perception and next year's credibility, burden, capital, energy
+and GDP. Each draw still goes through exactly the same floating-point operations in the same
+order as in a draw-by-draw loop: no fast-math (so no reassociation or fused multiply-add),
+IEEE division, min/max as selects, sums over countries in their order. So the results do not
+depend on the block size, bit for bit. Powers and exponentials stay scalar ``libm`` calls,
+the same calls whatever the block; two are skipped where their value cannot matter or is
+exact (``x ** 1.0`` is ``x``; a delivery factor multiplying a zero share).
+
+Entry points: :func:`run_kernel` (any number of draws, blocks of ``block``) and
+:func:`run_kernel_one` (a single draw - the deterministic central case), both the same
+:func:`kernel_body`, inlined and specialised by the compiler: with block and draw count the
+constant 1, every loop over a block's draws is one scalar iteration without SIMD set-up.
+
+Random numbers: a year's Philox blocks of all the block's draws are computed side by side
+(SIMD), then the ziggurat's fast path runs over the draws and its rare rejections are redone
+one by one; each draw gets exactly the numbers :func:`year_noise` gives it (which the numpy
+reference backend uses via :func:`dynamic_noise`).
 
 The kernel releases the GIL (``nogil``): simulate() runs memory chunks of draws in threads;
 draws are independent and write disjoint slices, so results do not depend on threading.
@@ -45,6 +69,10 @@ OUT_NAMES: tuple[str, ...] = (
     "energy_dependence",
     "alignment",
 )
+
+#: draws per block of :func:`run_kernel` (the SIMD loops run over a block's draws; the block's
+#: state, about 60 (country or theatre, draw) float64 arrays, stays in the L2 cache)
+BLOCK = 64
 
 # --------------------------------------------------------------------------- random numbers
 # Counter-based generator Philox4x32-10 (Salmon et al. 2011, "Parallel random numbers: as easy
@@ -257,8 +285,120 @@ def dynamic_noise(k0, k1, g0, n, ny, nt, nr, nc):
     return out
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def philox_round(c0, c1, c2, c3, k0, k1):
+    """One Philox4x32 round on 32-bit words held in uint64 (as in :func:`philox4x32`)."""
+    p0 = PHILOX_M0 * c0
+    p1 = PHILOX_M1 * c2
+    return (
+        ((p1 >> SHIFT32) ^ c1 ^ k0) & MASK32,
+        p1 & MASK32,
+        ((p0 >> SHIFT32) ^ c3 ^ k1) & MASK32,
+        p0 & MASK32,
+    )
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def philox4x32_unrolled(c0, c1, c2, c3, k0, k1):
+    """:func:`philox4x32` with its ten rounds written out, so that a loop over draws around it
+    is a SIMD loop (the multiplies of 32-bit words become ``vpmuludq``). Same words."""
+    c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, k0, k1)
+    k0 = (k0 + PHILOX_W0) & MASK32
+    k1 = (k1 + PHILOX_W1) & MASK32
+    c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, k0, k1)
+    k0 = (k0 + PHILOX_W0) & MASK32
+    k1 = (k1 + PHILOX_W1) & MASK32
+    c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, k0, k1)
+    k0 = (k0 + PHILOX_W0) & MASK32
+    k1 = (k1 + PHILOX_W1) & MASK32
+    c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, k0, k1)
+    k0 = (k0 + PHILOX_W0) & MASK32
+    k1 = (k1 + PHILOX_W1) & MASK32
+    c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, k0, k1)
+    k0 = (k0 + PHILOX_W0) & MASK32
+    k1 = (k1 + PHILOX_W1) & MASK32
+    c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, k0, k1)
+    k0 = (k0 + PHILOX_W0) & MASK32
+    k1 = (k1 + PHILOX_W1) & MASK32
+    c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, k0, k1)
+    k0 = (k0 + PHILOX_W0) & MASK32
+    k1 = (k1 + PHILOX_W1) & MASK32
+    c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, k0, k1)
+    k0 = (k0 + PHILOX_W0) & MASK32
+    k1 = (k1 + PHILOX_W1) & MASK32
+    c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, k0, k1)
+    k0 = (k0 + PHILOX_W0) & MASK32
+    k1 = (k1 + PHILOX_W1) & MASK32
+    return philox_round(c0, c1, c2, c3, k0, k1)
+
+
 @numba.njit(cache=True, nogil=True)
-def run_kernel(  # noqa: C901 - one fused loop, by design
+def block_noise(words, noise, nb, g, k, nt, nr, nc, k0, k1):
+    """Year k's random numbers of draws g .. g + nb - 1 into the columns of ``noise`` (width,
+    block): for every draw exactly the numbers of :func:`year_noise`, drawn draw-innermost.
+
+    The Philox blocks (g + d, stream 1, k, j) of all the block's draws are computed side by
+    side (draw indices, years and keys are below 2**32, so masking them changes nothing but
+    tells the compiler the multiplies are 32 x 32 bits); the ziggurat's fast path runs over
+    all draws, and the rare rejected words (~1%) are then redone one by one.
+    """
+    width = 2 * nt + nr + nc
+    n_blk = (width + 3) // 4
+    ka = k0 & MASK32
+    kb = k1 & MASK32
+    st = np.uint64(STREAM_DYNAMICS)
+    ps = np.uint64(k) & MASK32
+    for bl in range(n_blk):
+        c3 = np.uint64(bl)
+        j = 4 * bl
+        for d in range(nb):
+            r0, r1, r2, r3 = philox4x32_unrolled(np.uint64(g + d) & MASK32, st, ps, c3, ka, kb)
+            words[j, d] = r0
+            words[j + 1, d] = r1
+            words[j + 2, d] = r2
+            words[j + 3, d] = r3
+    for j in range(2 * nt):
+        for d in range(nb):
+            noise[j, d] = uniform32(words[j, d])
+    for j in range(2 * nt, width):
+        rejected = 0
+        for d in range(nb):
+            word = words[j, d]
+            idx = word & np.uint64(0xFF)
+            rabs = (word >> np.uint64(9)) & np.uint64(0x7FFFFF)
+            x = float(np.int32(rabs)) * ZIG_WI[idx]
+            noise[j, d] = -x if (word >> np.uint64(8)) & np.uint64(1) else x
+            rejected += rabs >= ZIG_KI[idx]
+        d = 0
+        while rejected:
+            word = words[j, d]
+            if (word >> np.uint64(9)) >= ZIG_KI[word & np.uint64(0xFF)]:
+                noise[j, d] = ziggurat_fix(word, g + d, k * 65536 + j, k0, k1)
+                rejected -= 1
+            d += 1
+
+
+@numba.njit(cache=True, nogil=True)
+def record_c(out, g, k, x, nb, nc):
+    """``out[g + d, k, i] = x[i, d]``: a (country, draw) block into a (draw, year, country)
+    output (cast to the output's dtype)."""
+    for d in range(nb):
+        for i in range(nc):
+            out[g + d, k, i] = x[i, d]
+
+
+@numba.njit(cache=True, nogil=True)
+def record_t(out, g, k, x, nb, nt):
+    """``out[g + d, k, t] = x[t, d]``: a (theatre, draw) block into a (draw, year, theatre)
+    output."""
+    for d in range(nb):
+        for t in range(nt):
+            out[g + d, k, t] = x[t, d]
+
+
+@numba.njit(cache=True, nogil=True, forceinline=True)
+def kernel_body(  # noqa: C901 - one fused loop, by design
+    block,
     n,
     lo,
     mode,
@@ -337,6 +477,19 @@ def run_kernel(  # noqa: C901 - one fused loop, by design
     scale,
     spend_f,
     gdp_f,
+    us_share_set,
+    us_fwd_set,
+    us_member,
+    loss_win,
+    loss_lose,
+    us_surge,
+    surge_years,
+    int_after,
+    memory_years,
+    rebuild_years,
+    e_gdp,
+    solve_ratio,
+    us_ceiling,
     keep,
     outs,
 ):
@@ -400,231 +553,535 @@ def run_kernel(  # noqa: C901 - one fused loop, by design
     # here from the counter-based streams of (seed, draw); 2: Monte Carlo semantics with all
     # noise at its central value (uniforms 0.5, normals 0) - used by experiments().
     mc = mode != 0
+    if mode == 1 and g0 + n > 4294967296:
+        raise ValueError("draw indices must stay below 2**32 (Philox counter word)")
     nr = 0
     for i in range(nc):
         if resp_pos[i] >= 0:
             nr += 1
     width = 2 * nt + nr + nc
-    buf = np.empty(width + 4, dtype=np.uint64)
-    noise = np.empty(width)
+    bs = max(1, min(block, n))  # draws per block
+    words = np.empty(((width + 3) // 4 * 4, bs), dtype=np.uint64)
+    noise = np.empty((width, bs))
     if mode != 1:
         for j in range(2 * nt):
-            noise[j] = 0.5
+            noise[j, :] = 0.5
         for j in range(2 * nt, width):
-            noise[j] = 0.0
-    y = np.empty(nc)
-    b = np.empty(nc)
-    kap = np.empty(nc)
-    cred = np.empty(nc)
-    gas = np.empty(nc)
-    m = np.empty(nc)
-    p = np.empty(nc)
-    deliv = np.empty((nc, nt))
-    coal = np.empty(nt)
-    adv = np.empty(nt)
-    ratio = np.empty(nt)
-    haz = np.empty(nt)
-    surv = np.empty(nt)
-    intent = np.empty(ns)
-    us_sh = np.empty(nt)
-    f_us = np.empty(nt)
-    thr = np.empty((nc, na))
-    t_tot = np.empty(nc)
-    anchor = np.zeros(nc)
-    pw = np.empty(na)
-    fac = np.empty((nc, nt))
-    for d in range(n):
-        g = lo + d
-        for i in range(nc):
-            y[i] = gdp0[i]
-            b[i] = b0[i]
-            kap[i] = k0[d, i]
-            cred[i] = c_prior
-            gas[i] = gas0[i]
-        for t in range(nt):
-            surv[t] = 1.0
-        # projection_loss.delivery_factor: fixed per draw for every country but the US
-        for i in range(nc):
+            noise[j, :] = 0.0
+    # per-draw parameters of the block, draw innermost
+    ppp_b = np.empty((nc, bs))
+    growth_b = np.empty((nc, bs))
+    s_eq_b = np.empty((nc, bs))
+    scale_b = np.empty((nc, bs))
+    keep_k = np.empty(bs)  # 1 - depreciation
+    decay_b = np.empty(bs)
+    steep_b = np.empty(bs)
+    mu_b = np.empty(bs)
+    beta_t_b = np.empty(bs)
+    beta_f_b = np.empty(bs)
+    lam_b = np.empty(bs)
+    rho_b = np.empty(bs)
+    align_b = np.empty((ny, bs))
+    prox_b = np.empty((nc, na, bs))
+    off_b = np.empty((na, bs))
+    h0_b = np.empty((nt, bs))
+    int_scale_b = np.empty((ns, bs))
+    fac = np.empty((nc, nt, bs))
+    # state of the block's draws: (country, draw), (theatre, draw), (draw,)
+    y = np.empty((nc, bs))
+    b = np.empty((nc, bs))
+    kap = np.empty((nc, bs))
+    cred = np.empty((nc, bs))
+    gas = np.empty((nc, bs))
+    anchor = np.zeros((nc, bs))
+    surv = np.empty((nt, bs))
+    counter = np.empty(bs)
+    trig = np.empty(bs, dtype=np.bool_)
+    w = np.empty(bs)
+    u0 = np.empty(bs)
+    # the year's intermediate values
+    p = np.empty((nc, bs))
+    deliv = np.empty((nc if kp5 else 1, nt, bs))
+    deliv_us = np.empty((nt, bs))
+    fac_us = np.empty((nt, bs))
+    thr_i = np.empty((na, bs))
+    t_tot = np.empty(bs)
+    coal = np.empty((nt, bs))
+    adv = np.empty((nt, bs))
+    ratio = np.empty((nt, bs))
+    haz = np.empty((nt, bs))
+    ph = np.empty((nt, bs))
+    war = np.empty((nt, bs), dtype=np.bool_)
+    holds = np.empty((nt, bs), dtype=np.bool_)
+    us_sh = np.empty((nt, bs))
+    f_us = np.empty((nt, bs))
+    intent = np.empty((ns, bs))
+    pw = np.empty((na, bs))
+    u_act = np.empty(bs)
+    u_perc = np.empty(bs)
+    nato_eu = np.empty(bs)
+    eu_m = np.empty(bs)
+    eu_y = np.empty(bs)
+    al = np.empty(bs)
+    c_star = np.empty(bs)
+    # war_feedback state: surge and memory years left, capital still to be replaced
+    surge_left = np.empty((nt, bs))
+    memory_left = np.empty((ns, bs))
+    outstanding = np.empty((nc, bs))
+    lost = np.empty(bs)
+    surging = np.empty(nt, dtype=np.bool_)
+    keep_out = 1.0 - 1.0 / rebuild_years
+    ip = 1  # THEATRES.index("indo_pacific"): the theatre of the solved US budget
+    solve = solve_ratio > 0
+    inc_w = 1.0 / max(off_lag, 1.0)
+    # pow(x, 1.0) is x (IEEE 754; libm pow is exact when the result is representable)
+    w_p_one = w_p == 1.0
+    for d0 in range(0, n, bs):
+        nb = min(bs, n - d0)
+        g = lo + d0  # first output row of the block
+        # --- the block's parameters, transposed to draw-innermost
+        for d in range(nb):
+            dd = d0 + d
+            keep_k[d] = 1.0 - delta[dd]
+            decay_b[d] = decay[dd]
+            steep_b[d] = steep[dd]
+            mu_b[d] = mu[dd]
+            beta_t_b[d] = beta_t[dd]
+            beta_f_b[d] = beta_f[dd]
+            lam_b[d] = lam[dd]
+            rho_b[d] = rho[dd]
+            for k in range(ny):
+                align_b[k, d] = align[dd, k]
+            for i in range(nc):
+                ppp_b[i, d] = ppp[dd, i]
+                growth_b[i, d] = growth[dd, i]
+                s_eq_b[i, d] = s_eq[dd, i]
+                scale_b[i, d] = scale[dd, i]
+                kap[i, d] = k0[dd, i]
+                for a in range(na):
+                    prox_b[i, a, d] = prox[dd, i, a]
+            for a in range(na):
+                off_b[a, d] = offensive[dd, a]
             for t in range(nt):
-                fac[i, t] = math.exp(-dist[i, t] / decay[d])
-        counter = 0.0
-        trig = False
-        w = 0.0
-        u0 = 0.0
+                h0_b[t, d] = h0[dd, t]
+            for s in range(ns):
+                int_scale_b[s, d] = int_scale[dd, s]
+        # --- initial state
+        for i in range(nc):
+            for d in range(nb):
+                y[i, d] = gdp0[i]
+                b[i, d] = b0[i]
+                cred[i, d] = c_prior
+                gas[i, d] = gas0[i]
+        for t in range(nt):
+            for d in range(nb):
+                surv[t, d] = 1.0
+                surge_left[t, d] = 0.0
+        for s in range(ns):
+            for d in range(nb):
+                memory_left[s, d] = 0.0
+        for i in range(nc):
+            for d in range(nb):
+                outstanding[i, d] = 0.0
+        # projection_loss.delivery_factor: fixed per draw for every country but the US (whose
+        # factor, fac_us, changes with its forward presence every year). Where a country's
+        # share is 0, its delivered power 0·P·f is ±0 (or NaN) for every finite f ≥ 0, so
+        # f = exp(q) with q ≤ 0 need not be computed: 1.0 gives the same result.
+        for i in range(nc):
+            if i == us:
+                continue
+            for t in range(nt):
+                di = dist[i, t]
+                if shares0[i, t] == 0.0:
+                    for d in range(nb):
+                        q = -di / decay_b[d]
+                        fac[i, t, d] = 1.0 if q <= 0.0 else math.exp(q)
+                else:
+                    for d in range(nb):
+                        fac[i, t, d] = math.exp(-di / decay_b[d])
+        for d in range(nb):
+            counter[d] = 0.0
+            trig[d] = False
+            w[d] = 0.0
+            u0[d] = 0.0
         for k in range(ny):
             prog = progress[k]
             if mode == 1:
-                year_noise(buf, noise, g0 + d, k, nt, nr, nc, key0, key1)
-            if k > 0:  # exogenous_budgets.burden
-                for i in range(nc):
-                    if is_exo[i]:
-                        b[i] = b0[i] * path_mult[k, i] * scale[d, i] * spend_f[k, i]
-            for i in range(nc):  # power.military_power
-                m[i] = b[i] * y[i]
-                p[i] = ppp[d, i] * (kap[i] + omega * m[i])
+                block_noise(words, noise, nb, g0 + d0, k, nt, nr, nc, key0, key1)
+            # --- exogenous_budgets.burden, power.military_power (M = b·Y, P = ppp·(K + ω·M)),
+            # European allies' spending and GDP (in country order, as the reference sums them)
+            for d in range(nb):
+                eu_m[d] = 0.0
+                eu_y[d] = 0.0
+            for i in range(nc):
+                if k > 0 and is_exo[i]:
+                    bp = b0[i] * path_mult[k, i]
+                    sf = spend_f[k, i]
+                    for d in range(nb):
+                        b[i, d] = bp * scale_b[i, d] * sf
+                for d in range(nb):
+                    p[i, d] = ppp_b[i, d] * (kap[i, d] + omega * (b[i, d] * y[i, d]))
+                if is_eu_ally[i]:
+                    for d in range(nb):
+                        eu_m[d] += b[i, d] * y[i, d]
+                        eu_y[d] += y[i, d]
             for t in range(nt):  # allocation.us_shares (+ re-engagement)
-                us_sh[t] = (1 - w) * (
-                    us_init[t] + prog * (us_target[t] - us_init[t])
-                ) + w * us_init[t]
-                f_us[t] = (1 - w) * (f_init[t] + prog * (f_target[t] - f_init[t])) + w * f_init[t]
-                if withdrawal[k, t]:
-                    us_sh[t] = 0.0
-                    f_us[t] = 0.0
-                coal[t] = 0.0
-                adv[t] = 0.0
-            for t in range(nt):
-                fac[us, t] = math.exp(-(1.0 - f_us[t]) * dist[us, t] / decay[d])
-            for i in range(nc):  # projection_loss + theatre_balance.side_power
+                ui = us_init[t]
+                fi = f_init[t]
+                us_plan = us_init[t] + prog * (us_target[t] - us_init[t])
+                f_plan = f_init[t] + prog * (f_target[t] - f_init[t])
+                sv = us_share_set[k, t]
+                if sv == sv:  # a dated lever (us_allocation shock) replaces the path
+                    us_plan = sv
+                fv = us_fwd_set[k, t]
+                if fv == fv:
+                    f_plan = fv
+                if withdrawal[k, t]:  # a withdrawal: planned 0, re-engagement still wins
+                    us_plan = 0.0
+                    f_plan = 0.0
+                for d in range(nb):
+                    wd = w[d]
+                    us_sh[t, d] = (1 - wd) * us_plan + wd * ui
+                    f_us[t, d] = (1 - wd) * f_plan + wd * fi
+                du = dist[us, t]  # projection_loss.delivery_factor of the US
+                for d in range(nb):
+                    fac_us[t, d] = math.exp(-(1.0 - f_us[t, d]) * du / decay_b[d])
+                for d in range(nb):
+                    coal[t, d] = 0.0
+                    adv[t, d] = 0.0
+            # --- war_feedback.surge: the US moves part of its other shares to a theatre at war
+            for d in range(nb):
+                nw = 0
                 for t in range(nt):
-                    sh = us_sh[t] if i == us else shares0[i, t]
-                    dl = sh * p[i] * fac[i, t]
-                    deliv[i, t] = dl
-                    coal[t] += dl * coal_m[i, t]
-                    adv[t] += dl * adv_m[i, t]
-            al = align[d, k]
+                    sg = surge_left[t, d] > 0 and us_member[t] and not withdrawal[k, t]
+                    surging[t] = sg
+                    if sg:
+                        nw += 1
+                if nw > 0:
+                    pool = 0.0
+                    for t in range(nt):
+                        if not surging[t]:
+                            pool += us_surge * us_sh[t, d]
+                    each = pool / nw
+                    for t in range(nt):
+                        if surging[t]:
+                            us_sh[t, d] = us_sh[t, d] + each
+                        else:
+                            us_sh[t, d] = us_sh[t, d] * (1.0 - us_surge)
+            # --- exogenous_budgets.solved_us_burden: the US burden meeting R[indo_pacific]
+            if solve and k > 0:
+                sp = supporter[ip]
+                for d in range(nb):
+                    a_ip = 0.0
+                    c_oth = 0.0
+                    for i in range(nc):
+                        if i == us:
+                            continue
+                        dl = shares0[i, ip] * p[i, d] * fac[i, ip, d]
+                        a_ip += dl * adv_m[i, ip]
+                        c_oth += dl * coal_m[i, ip]
+                    if sp >= 0:
+                        a_ip = a_ip + align_b[k, d] * support * p[sp, d]
+                    per_unit = us_sh[ip, d] * fac_us[ip, d] * ppp_b[us, d]
+                    if per_unit > 0:
+                        need = ((solve_ratio * a_ip - c_oth) / per_unit - kap[us, d]) / (
+                            omega * y[us, d]
+                        )
+                        bu = max(b[us, d], min(us_ceiling, need))
+                        b[us, d] = bu
+                        p[us, d] = ppp_b[us, d] * (kap[us, d] + omega * (bu * y[us, d]))
+            for d in range(nb):
+                nato_eu[d] = 0.0
+            # --- projection_loss.delivered_power + theatre_balance.side_power
+            for i in range(nc):
+                for t in range(nt):
+                    cm = coal_m[i, t]
+                    am = adv_m[i, t]
+                    if i == us:
+                        for d in range(nb):
+                            dl = us_sh[t, d] * p[i, d] * fac_us[t, d]
+                            deliv_us[t, d] = dl
+                            coal[t, d] += dl * cm
+                            adv[t, d] += dl * am
+                    else:
+                        sh = shares0[i, t]
+                        for d in range(nb):
+                            dl = sh * p[i, d] * fac[i, t, d]
+                            coal[t, d] += dl * cm
+                            adv[t, d] += dl * am
+                    if t == 0 and is_nato[i]:  # NATO's power delivered to Europe
+                        if i == us:
+                            for d in range(nb):
+                                nato_eu[d] += deliv_us[0, d]
+                        else:
+                            sh = shares0[i, 0]
+                            for d in range(nb):
+                                nato_eu[d] += sh * p[i, d] * fac[i, 0, d]
+                    if kp5:
+                        if i == us:
+                            for d in range(nb):
+                                deliv[i, t, d] = deliv_us[t, d]
+                        else:
+                            sh = shares0[i, t]
+                            for d in range(nb):
+                                deliv[i, t, d] = sh * p[i, d] * fac[i, t, d]
+            for d in range(nb):
+                al[d] = align_b[k, d]
             for t in range(nt):
-                if supporter[t] >= 0:
-                    adv[t] += al * support * p[supporter[t]]
-                ratio[t] = coal[t] / adv[t] if adv[t] > 0 else np.inf
+                sp = supporter[t]
+                if sp >= 0:
+                    for d in range(nb):
+                        adv[t, d] += al[d] * support * p[sp, d]
+                for d in range(nb):
+                    ratio[t, d] = coal[t, d] / adv[t, d] if adv[t, d] > 0 else np.inf
             for s in range(ns):
                 ov = int_override[k, s]
                 if ov == ov:  # not NaN: a shock sets the value
-                    intent[s] = ov
+                    for d in range(nb):
+                        intent[s, d] = ov
                 else:
-                    v = base_int[k, s] * (int_scale[d, s] if k > 0 else 1.0)
-                    intent[s] = min(1.0, max(0.0, v))
+                    bi = base_int[k, s]
+                    for d in range(nb):
+                        v = bi * (int_scale_b[s, d] if k > 0 else 1.0)
+                        intent[s, d] = min(1.0, max(0.0, v))
+                for d in range(nb):  # war_feedback.intentions_floor: an attack is remembered
+                    if memory_left[s, d] > 0:
+                        intent[s, d] = max(intent[s, d], int_after)
             for t in range(nt):  # deterrence_hazard
-                # h0·I·A^k/(A^k + (C/R*)^k) = h0·I/(1 + (C/(R*·A))^k), one power instead of two
-                if adv[t] > 0:
-                    x = coal[t] / (r_half * adv[t])
-                    haz[t] = h0[d, t] * intent[principal[t]] / (1.0 + x ** steep[d])
-                else:
-                    haz[t] = 0.0
-                surv[t] = surv[t] * (1.0 - haz[t])
-                r = max(ratio[t], 1e-12)
-                ph = 1.0 / (1.0 + (hold_half / r) ** hold_k)
+                pr = principal[t]
+                for d in range(nb):
+                    # h0·I·A^k/(A^k + (C/R*)^k) = h0·I/(1 + (C/(R*·A))^k), one power, not two
+                    if adv[t, d] > 0:
+                        x = coal[t, d] / (r_half * adv[t, d])
+                        h = h0_b[t, d] * intent[pr, d] / (1.0 + x ** steep_b[d])
+                    else:
+                        h = 0.0
+                    haz[t, d] = h
+                    surv[t, d] = surv[t, d] * (1.0 - h)
+                    r = max(ratio[t, d], 1e-12)
+                    ph[t, d] = 1.0 / (1.0 + (hold_half / r) ** hold_k)
+                ws = war_shock[k, t]
                 if mc:
-                    war = (noise[t] < haz[t]) or war_shock[k, t]
-                    holds = (not war) or (noise[nt + t] < ph)
+                    for d in range(nb):
+                        wr = (noise[t, d] < haz[t, d]) or ws
+                        war[t, d] = wr
+                        holds[t, d] = (not wr) or (noise[nt + t, d] < ph[t, d])
                 else:
-                    war = war_shock[k, t]
-                    holds = (not war) or (ph >= 0.5)
-                if kp9:
-                    o_haz[g, k, t] = haz[t]
-                if kp10:
-                    o_cum[g, k, t] = 1.0 - surv[t]
-                if kp11:
-                    o_war[g, k, t] = war
-                if kp12:
-                    o_phold[g, k, t] = ph
-                if kp13:
-                    o_holds[g, k, t] = holds
+                    for d in range(nb):
+                        war[t, d] = ws
+                        holds[t, d] = (not ws) or (ph[t, d] >= 0.5)
             for a in range(na):  # threat_perception: power x offensive x intentions
-                pw[a] = (
-                    (max(p[threat_idx[a]], 0.0) / p_ref) ** w_p
-                    * offensive[d, a]
-                    * intent[threat_slots[a]]
-                )
-            for i in range(nc):  # ... x proximity
-                tot = 0.0
-                for a in range(na):
-                    v = pw[a] * prox[d, i, a]
-                    thr[i, a] = v
-                    tot += v
-                t_tot[i] = tot
-            nato_eu = 0.0
-            for i in range(nc):
-                if is_nato[i]:
-                    nato_eu += deliv[i, 0]
-            u_act = deliv[us, 0] / nato_eu if nato_eu > 0 else 0.0
-            if k == 0:
-                u0 = u_act
-            r_eff = resolve + w * (1 - resolve)
-            u_perc = r_eff * u_act + (1 - r_eff) * u0
-            # --- record
-            eu_m = 0.0
-            eu_y = 0.0
-            for i in range(nc):
-                if is_eu_ally[i]:
-                    eu_m += m[i]
-                    eu_y += y[i]
-                if kp0:
-                    o_gdp[g, k, i] = y[i]
-                if kp1:
-                    o_burden[g, k, i] = b[i]
-                if kp2:
-                    o_spend[g, k, i] = m[i]
-                if kp3:
-                    o_cap[g, k, i] = kap[i]
-                if kp4:
-                    o_pow[g, k, i] = p[i]
-                if kp5:
+                ti = threat_idx[a]
+                sl = threat_slots[a]
+                if w_p_one:
+                    for d in range(nb):
+                        pw[a, d] = max(p[ti, d], 0.0) / p_ref * off_b[a, d] * intent[sl, d]
+                else:
+                    for d in range(nb):
+                        pw[a, d] = (max(p[ti, d], 0.0) / p_ref) ** w_p * off_b[a, d] * intent[sl, d]
+            # offshore_trigger: the US share of NATO's power in Europe, as perceived
+            for d in range(nb):
+                ne = nato_eu[d]
+                ua = deliv_us[0, d] / ne if ne > 0 else 0.0
+                u_act[d] = ua
+                if k == 0:
+                    u0[d] = ua
+                r_eff = resolve + w[d] * (1 - resolve)
+                u_perc[d] = r_eff * ua + (1 - r_eff) * u0[d]
+            # --- record year k (rows g .. g + nb - 1); threat is recorded below
+            if kp0:
+                record_c(o_gdp, g, k, y, nb, nc)
+            if kp1:
+                record_c(o_burden, g, k, b, nb, nc)
+            if kp2:
+                for d in range(nb):
+                    for i in range(nc):
+                        o_spend[g + d, k, i] = b[i, d] * y[i, d]
+            if kp3:
+                record_c(o_cap, g, k, kap, nb, nc)
+            if kp4:
+                record_c(o_pow, g, k, p, nb, nc)
+            if kp5:
+                for d in range(nb):
+                    for i in range(nc):
+                        for t in range(nt):
+                            o_deliv[g + d, k, i, t] = deliv[i, t, d]
+            if kp16:
+                for d in range(nb):
+                    for i in range(nc):
+                        o_cred[g + d, k, i] = np.nan if nonally[i] else cred[i, d]
+            if kp22:
+                record_c(o_energy, g, k, gas, nb, nc)
+            if kp6:
+                record_t(o_coal, g, k, coal, nb, nt)
+            if kp7:
+                record_t(o_adv, g, k, adv, nb, nt)
+            if kp8:
+                record_t(o_bal, g, k, ratio, nb, nt)
+            if kp9:
+                record_t(o_haz, g, k, haz, nb, nt)
+            if kp10:
+                for d in range(nb):
                     for t in range(nt):
-                        o_deliv[g, k, i, t] = deliv[i, t]
-                if kp14:
-                    for a in range(na):
-                        o_threat[g, k, i, a] = thr[i, a]
-                if kp16:
-                    o_cred[g, k, i] = np.nan if nonally[i] else cred[i]
-                if kp22:
-                    o_energy[g, k, i] = gas[i]
-            for t in range(nt):
-                if kp6:
-                    o_coal[g, k, t] = coal[t]
-                if kp7:
-                    o_adv[g, k, t] = adv[t]
-                if kp8:
-                    o_bal[g, k, t] = ratio[t]
-                if kp17:
-                    o_usal[g, k, t] = us_sh[t]
-                if kp18:
-                    o_usf[g, k, t] = f_us[t]
+                        o_cum[g + d, k, t] = 1.0 - surv[t, d]
+            if kp11:
+                record_t(o_war, g, k, war, nb, nt)
+            if kp12:
+                record_t(o_phold, g, k, ph, nb, nt)
+            if kp13:
+                record_t(o_holds, g, k, holds, nb, nt)
+            if kp17:
+                record_t(o_usal, g, k, us_sh, nb, nt)
+            if kp18:
+                record_t(o_usf, g, k, f_us, nb, nt)
             if kp15:
+                for d in range(nb):
+                    for a in range(na):
+                        o_int[g + d, k, a] = intent[threat_slots[a], d]
+            for d in range(nb):
+                if kp19:
+                    o_u[g + d, k] = u_act[d]
+                if kp20:
+                    o_eub[g + d, k] = eu_m[d] / eu_y[d]
+                if kp21:
+                    o_reeng[g + d, k] = trig[d]
+                if kp23:
+                    o_align[g + d, k] = al[d]
+            last = k == ny - 1
+            if not last:
+                for d in range(nb):
+                    # --- offshore_trigger.step
+                    c = counter[d] + 1.0 if ratio[0, d] < off_thr else 0.0
+                    counter[d] = c
+                    wd = w[d]
+                    td = trig[d]
+                    if off_on:
+                        if td:
+                            wd = min(1.0, wd + inc_w)
+                        td = td or c >= off_years
+                    w[d] = wd
+                    trig[d] = td
+                    # --- credibility.target
+                    g_eff = guarantee + wd * (1 - guarantee)
+                    r_eff = resolve + wd * (1 - resolve)
+                    c_star[d] = r_eff * g_eff + (1.0 - r_eff) * c_prior
+            pl0 = pledge[0]
+            pl = pledge[k + 1] if not last else 0.0
+            ef = energy_f[k + 1] if not last else 0.0
+            for i in range(nc):
+                # --- threat_perception.perceived_threat: power x offensive x intentions x
+                # proximity, and its total over adversaries (summed in adversary order)
+                for d in range(nb):
+                    t_tot[d] = 0.0
                 for a in range(na):
-                    o_int[g, k, a] = intent[threat_slots[a]]
-            if kp19:
-                o_u[g, k] = u_act
-            if kp20:
-                o_eub[g, k] = eu_m / eu_y
-            if kp21:
-                o_reeng[g, k] = trig
-            if kp23:
-                o_align[g, k] = al
-            if k == ny - 1:
-                break
-            # --- offshore_trigger.step
-            counter = counter + 1.0 if ratio[0] < off_thr else 0.0
-            if off_on:
-                if trig:
-                    w = min(1.0, w + 1.0 / max(off_lag, 1.0))
-                trig = trig or counter >= off_years
-            # --- credibility.target / update
-            g_eff = guarantee + w * (1 - guarantee)
-            r_eff = resolve + w * (1 - resolve)
-            c_star = r_eff * g_eff + (1.0 - r_eff) * c_prior
-            for i in range(nc):
-                cred[i] = cred[i] + mu[d] * (c_star - cred[i])
-            # --- burden_response (European allies and Canada)
-            for i in range(nc):
+                    for d in range(nb):
+                        v = pw[a, d] * prox_b[i, a, d]
+                        thr_i[a, d] = v
+                        t_tot[d] += v
+                if kp14:
+                    for d in range(nb):
+                        for a in range(na):
+                            o_threat[g + d, k, i, a] = thr_i[a, d]
+                if last:
+                    continue
+                # --- credibility.update
+                for d in range(nb):
+                    cred[i, d] = cred[i, d] + mu_b[d] * (c_star[d] - cred[i, d])
+                # --- war_feedback.side_losses and outstanding_losses (theatres in order)
+                for d in range(nb):
+                    lo_d = 0.0
+                    for t in range(nt):
+                        if war[t, d]:
+                            if coal_m[i, t] > 0:
+                                rt = loss_win if holds[t, d] else loss_lose
+                            elif adv_m[i, t] > 0:
+                                rt = loss_lose if holds[t, d] else loss_win
+                            else:
+                                rt = 0.0
+                            sh = us_sh[t, d] if i == us else shares0[i, t]
+                            lo_d = lo_d + rt * sh
+                    lo_d = min(lo_d, 1.0)
+                    lost[d] = lo_d
+                    outstanding[i, d] = outstanding[i, d] * keep_out + lo_d * kap[i, d]
+                # --- burden_response (European allies and Canada)
                 if is_resp[i]:
+                    swi = size_w[i]
+                    b0i = b0[i]
+                    sf = spend_f[k + 1, i]
+                    row = 2 * nt + resp_pos[i]
                     if k == 0:
-                        anchor[i] = (
-                            b0[i]
-                            - beta_t[d] * t_tot[i]
-                            + beta_f[d] * size_w[i] * c_prior * u0
-                            - rho[d] * pledge[0]
+                        for d in range(nb):
+                            anchor[i, d] = (
+                                b0i
+                                - beta_t_b[d] * t_tot[d]
+                                + beta_f_b[d] * swi * c_prior * u0[d]
+                                - rho_b[d] * pl0
+                            )
+                    for d in range(nb):
+                        bi = b[i, d]
+                        free = swi * cred[i, d] * u_perc[d]
+                        # war_feedback.replacement_burden: rebuild what a war destroyed
+                        rep_b = outstanding[i, d] / (s_eq_b[i, d] * rebuild_years * y[i, d])
+                        target = (
+                            anchor[i, d]
+                            + beta_t_b[d] * t_tot[d]
+                            - beta_f_b[d] * free
+                            + rho_b[d] * pl
+                            + rep_b
+                        ) * sf
+                        nbd = bi + lam_b[d] * (target - bi) + sig_b * noise[row, d]
+                        # capital_stock.accumulate uses this year's spending M = b·Y, after
+                        # this year's war losses
+                        kap[i, d] = keep_k[d] * (kap[i, d] * (1.0 - lost[d])) + s_eq_b[i, d] * (
+                            bi * y[i, d]
                         )
-                    free = size_w[i] * cred[i] * u_perc
-                    target = (
-                        anchor[i] + beta_t[d] * t_tot[i] - beta_f[d] * free + rho[d] * pledge[k + 1]
-                    ) * spend_f[k + 1, i]
-                    eps = noise[2 * nt + resp_pos[i]]
-                    nb = b[i] + lam[d] * (target - b[i]) + sig_b * eps
-                    b[i] = min(ceiling, max(floor, nb))
-            # --- energy_dependence, capital_stock, economy
-            for i in range(nc):
-                rate = min(1.0, max(0.0, e_r0 + e_rc * (1.0 - cred[i]) + e_rt * thr[i, 0]))
-                gas[i] = gas[i] * (1.0 - rate) * energy_f[k + 1]
-                kap[i] = (1.0 - delta[d]) * kap[i] + s_eq[d, i] * m[i]
-                eps = noise[2 * nt + nr + i]
-                y[i] = y[i] * (1.0 + max(growth[d, i] + growth_sd * eps, -0.95)) * gdp_f[k + 1, i]
+                        b[i, d] = min(ceiling, max(floor, nbd))
+                else:
+                    for d in range(nb):  # capital_stock.accumulate
+                        kap[i, d] = keep_k[d] * (kap[i, d] * (1.0 - lost[d])) + s_eq_b[i, d] * (
+                            b[i, d] * y[i, d]
+                        )
+                # --- energy_dependence, economy
+                gf = gdp_f[k + 1, i]
+                row = 2 * nt + nr + i
+                for d in range(nb):
+                    rate = min(1.0, max(0.0, e_r0 + e_rc * (1.0 - cred[i, d]) + e_rt * thr_i[0, d]))
+                    gm = gas[i, d] * (1.0 - rate)
+                    gas[i, d] = gm * ef
+                    # war_feedback.energy_gdp_factor: a gas cut-off costs GDP
+                    cut = gm * (1.0 - ef)
+                    gfac = 1.0 - e_gdp * cut if math.isfinite(cut) else 1.0
+                    gr = max(growth_b[i, d] + growth_sd * noise[row, d], -0.95)
+                    y[i, d] = y[i, d] * (1.0 + gr) * gf * gfac
+            if not last:
+                # --- this year's wars: a US surge and remembered intent in the years after
+                for t in range(nt):
+                    for d in range(nb):
+                        sl = max(surge_left[t, d] - 1.0, 0.0)
+                        surge_left[t, d] = surge_years if war[t, d] else sl
+                for s in range(ns):
+                    for d in range(nb):
+                        memory_left[s, d] = max(memory_left[s, d] - 1.0, 0.0)
+                for t in range(nt):
+                    pr = principal[t]
+                    for d in range(nb):
+                        if war[t, d]:
+                            memory_left[pr, d] = memory_years
+
+
+# The two entry points share :func:`kernel_body` (inlined into each, so the compiler
+# specialises it): ``run_kernel`` for any number of draws in blocks of ``block``;
+# ``run_kernel_one`` for a single draw (the deterministic central case), where block and draw
+# count are the constant 1, so every loop over a block's draws is a single scalar iteration
+# (no SIMD set-up; the central path stays as fast as a draw-by-draw loop). Arguments after
+# ``block``: those of :func:`kernel_body` after ``key1``, in order.
+@numba.njit(cache=True, nogil=True)
+def run_kernel(n, lo, mode, g0, key0, key1, block, *args):
+    """Run draws ``g0 .. g0 + n - 1`` into output rows ``lo .. lo + n - 1``."""
+    kernel_body(block, n, lo, mode, g0, key0, key1, *args)
+
+
+@numba.njit(cache=True, nogil=True)
+def run_kernel_one(n, lo, mode, g0, key0, key1, block, *args):
+    """:func:`run_kernel` for ``n == 1`` (``block`` is ignored)."""
+    kernel_body(1, 1, lo, mode, g0, key0, key1, *args)

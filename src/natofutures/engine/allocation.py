@@ -21,7 +21,13 @@ def transition_weight(years_since_t0: int, transition_years: float) -> float:
 
 
 def us_shares(
-    initial: Array, target: Array, progress: float, reengaged: Array, reengage_to: Array
+    initial: Array,
+    target: Array,
+    progress: float,
+    reengaged: Array,
+    reengage_to: Array,
+    withdrawn: Array | None = None,
+    set_to: Array | None = None,
 ) -> Array:
     """US theatre shares per draw.
 
@@ -31,12 +37,20 @@ def us_shares(
     progress : :func:`transition_weight` for this year.
     reengaged : re-engagement weight w in [0,1] per draw, shape (draw,).
     reengage_to : the shares the US returns to when it re-engages, shape (theatre,).
+    withdrawn : theatres the US has left by a shock (planned share 0), bool (theatre,);
+        re-engagement still brings it back there.
+    set_to : planned shares set by a dated lever (``us_allocation`` shock) or NaN, shape
+        (theatre,); they replace the transition path (a withdrawal still wins).
 
     Returns
     -------
     Shares (draw, theatre): ``(1−w)·(initial + progress·(target−initial)) + w·reengage_to``.
     """
     planned = initial + progress * (target - initial)
+    if set_to is not None:
+        planned = np.where(np.isnan(set_to), planned, set_to)
+    if withdrawn is not None:
+        planned = np.where(withdrawn, 0.0, planned)
     w = reengaged[:, None]
     return (1.0 - w) * planned[None, :] + w * reengage_to[None, :]
 

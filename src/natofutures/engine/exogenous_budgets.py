@@ -4,6 +4,11 @@
 linear interpolation, flat outside) times an uncertain per-draw scale (``budgets.scale.*``);
 the US path is also multiplied by the posture's ``us.budget_multiplier``. Countries without
 a path keep their t0 burden. Spending shocks multiply on top.
+
+Optionally (lever ``us.solve_ratio.indo_pacific`` > 0) the US burden is *solved* each year
+after t0 so that the Indo-Pacific balance meets that target (MODEL.md 3.13): the smallest
+burden, no lower than the path's and no higher than ``us.burden_ceiling``, at which
+``R[indo_pacific] = target`` given everyone else's power that year (:func:`solved_us_burden`).
 """
 
 from __future__ import annotations
@@ -29,3 +34,32 @@ def dated_values(path: dict[int, float], years: Array | list[int]) -> Array:
 def burden(burden0: Array, multiplier: Array, scale: Array) -> Array:
     """b[t] = b[t0]·path(t)·scale."""
     return burden0 * multiplier * scale
+
+
+def solved_us_burden(
+    target: float,
+    adversary: Array,
+    coalition_others: Array,
+    share: Array,
+    factor: Array,
+    ppp: Array,
+    capital: Array,
+    omega: float,
+    gdp: Array,
+    path_burden: Array,
+    ceiling: float,
+) -> Array:
+    """US burden meeting ``R[θ] = target`` in one theatre, per draw (fraction of GDP).
+
+    With ``A`` the adversary's delivered power in θ, ``C`` the coalition's without the US, and
+    the US delivering ``a·φ·π·(K + ω·b·Y)`` there (share a, projection factor φ, purchasing
+    power π), ``(C + a·φ·π·(K + ω·b·Y)) / A = target`` gives
+    ``b = ((target·A − C)/(a·φ·π) − K)/(ω·Y)``. The result is ``max(path, min(ceiling, b))``:
+    solving only ever raises the US effort, up to the ceiling; with no US share in θ the
+    path is kept.
+    """
+    per_unit = share * factor * ppp
+    safe = np.where(per_unit > 0, per_unit, 1.0)
+    need = ((target * adversary - coalition_others) / safe - capital) / (omega * gdp)
+    need = np.where(per_unit > 0, need, path_burden)
+    return np.maximum(path_burden, np.minimum(ceiling, need))

@@ -1,9 +1,13 @@
 """Dated shocks of a scenario (MODEL.md section 7): compiled into per-year arrays.
 
 Kinds: ``intentions`` (an adversary's intentions set to a value), ``spending`` (a country's
-burden multiplied), ``gdp`` (a one-off GDP level change), ``us_withdrawal`` (US share and
-forward presence in a theatre set to 0), ``energy_cutoff`` (gas-import shares from Russia
-cut), ``war`` (a war starts in a theatre in every draw).
+burden multiplied), ``gdp`` (a one-off GDP level change), ``us_withdrawal`` (US planned share
+and forward presence in a theatre set to 0, for ``duration`` years or for good; a fired
+offshore-balancing trigger still brings the US back), ``us_allocation`` (a dated lever: the
+US share, and optionally its forward presence, in a theatre set from a year, replacing the
+posture's path there), ``energy_cutoff`` (gas-import shares from Russia cut, costing GDP:
+:func:`natofutures.engine.war_feedback.energy_gdp_factor`), ``war`` (a war starts in a
+theatre in every draw; what a war leaves behind is in :mod:`natofutures.engine.war_feedback`).
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ class ShockPlan:
     spending_factor: Array  # (year, country)
     gdp_factor: Array  # (year, country) applied when moving from t to t+1 … at year index
     withdrawal: Array  # (year, theatre) bool
+    us_share: Array  # (year, theatre) planned US share set by a dated lever, or NaN
+    us_forward: Array  # (year, theatre) planned US forward presence set by a lever, or NaN
     energy_factor: Array  # (year,) multiplier on gas shares
     war: Array  # (year, theatre) bool
 
@@ -43,6 +49,8 @@ def compile_shocks(
         spending_factor=np.ones((ny, nc)),
         gdp_factor=np.ones((ny, nc)),
         withdrawal=np.zeros((ny, len(theatres)), dtype=bool),
+        us_share=np.full((ny, len(theatres)), np.nan),
+        us_forward=np.full((ny, len(theatres)), np.nan),
         energy_factor=np.ones(ny),
         war=np.zeros((ny, len(theatres)), dtype=bool),
     )
@@ -66,7 +74,12 @@ def compile_shocks(
             cols = slice(None) if target == "ALL" else countries.index(target)
             plan.gdp_factor[k, cols] *= float(s.factor)
         elif kind == "us_withdrawal":
-            plan.withdrawal[k:, theatres.index(s.theatre)] = True
+            plan.withdrawal[k:stop, theatres.index(s.theatre)] = True
+        elif kind == "us_allocation":
+            col = theatres.index(s.theatre)
+            plan.us_share[k:stop, col] = float(s.value)
+            if s.forward_presence is not None:
+                plan.us_forward[k:stop, col] = float(s.forward_presence)
         elif kind == "energy_cutoff":
             plan.energy_factor[k] *= 1.0 - float(s.factor)
         elif kind == "war":

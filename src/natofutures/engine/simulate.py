@@ -40,6 +40,7 @@ from natofutures.engine import (
     projection_loss,
     theatre_balance,
     threat_perception,
+    war_feedback,
 )
 from natofutures.engine.baseline import Baseline, default_baseline
 from natofutures.engine.shocks import compile_shocks
@@ -370,8 +371,13 @@ def _call_kernel(
     keep: set[str],
     out: dict[str, np.ndarray],
 ) -> None:
-    """Run the compiled kernel on prepared inputs, writing the kept variables into ``out``."""
-    from natofutures.engine._kernel import OUT_NAMES, run_kernel
+    """Run the compiled kernel on prepared inputs, writing the kept variables into ``out``.
+
+    The kernel runs the draws in SIMD blocks of ``_kernel.BLOCK`` draws; the block size changes
+    nothing but speed (results are bit-identical for any block). A single draw (the central
+    case) takes the kernel's scalar entry point.
+    """
+    from natofutures.engine._kernel import BLOCK, OUT_NAMES, run_kernel, run_kernel_one
 
     outs = []
     keep_flags = np.zeros(len(OUT_NAMES), dtype=np.bool_)
@@ -382,8 +388,8 @@ def _call_kernel(
         else:
             outs.append(_dummy_out(name))
     k0, k1 = _seed_key(seed)
-    kernel: Callable[..., None] = run_kernel
-    kernel(n, lo, mode, g0, k0, k1, *args, keep_flags, tuple(outs))
+    kernel: Callable[..., None] = run_kernel_one if n == 1 else run_kernel
+    kernel(n, lo, mode, g0, k0, k1, BLOCK, *args, keep_flags, tuple(outs))
 
 
 @cache
@@ -488,6 +494,18 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
                 "expected shares summing to at most 1"
             )
     t_years = p.f("us.transition_years")
+    for k_year, year_k in enumerate(years):  # dated levers must keep the US shares feasible
+        if np.isnan(plan.us_share[k_year]).all():
+            continue
+        w_k = allocation.transition_weight(k_year, t_years)
+        planned = allocation.us_shares(
+            us_init, us_target, w_k, np.zeros(1), us_init, None, plan.us_share[k_year]
+        )[0]
+        if planned.sum() > 1.0 + 1e-9:
+            raise ScenarioError(
+                f"shocks: us_allocation gives US shares {planned.round(3).tolist()} in "
+                f"{year_k} not allowed; expected shares summing to at most 1"
+            )
     eu_shares = allocation.european_shares(
         p.f("europe.indo_pacific_share"), p.f("europe.out_of_area_share")
     )
@@ -513,6 +531,15 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
         p.f("energy.credibility_rate"),
         p.f("energy.threat_rate"),
     )
+    e_gdp = p.f("energy.gdp_loss_per_share")
+    # war_feedback: what a war leaves behind
+    loss_win, loss_lose = p.f("war.loss_winner"), p.f("war.loss_loser")
+    us_surge, surge_years = p.f("war.us_surge"), p.f("war.surge_years")
+    rebuild_years = p.f("war.rebuild_years")
+    # exogenous_budgets.solved_us_burden: US budget solved for an Indo-Pacific balance target
+    solve_ratio, us_ceiling = p.f("us.solve_ratio.indo_pacific"), p.f("us.burden_ceiling")
+    int_after, memory_years = p.f("war.intentions_after"), p.f("war.memory_years")
+    us_member = st.coal[st.us] > 0  # theatres where the US fights in the coalition
 
     # fixed allocation shares (country, theatre)
     shares0 = np.zeros((nc, nt))
@@ -601,6 +628,9 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
             off_on, off_thr, off_years, off_lag,
             e_r0, e_rc, e_rt, plan.energy_factor,
             exo, path_mult, scale, plan.spending_factor, plan.gdp_factor,
+            plan.us_share, plan.us_forward, us_member,
+            loss_win, loss_lose, us_surge, surge_years, int_after, memory_years, rebuild_years,
+            e_gdp, solve_ratio, us_ceiling,
         )  # fmt: skip
         if cache_key is not None:
             with _CENTRAL_LOCK:
@@ -619,6 +649,9 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
     counter = np.zeros(n)
     triggered = np.zeros(n, dtype=bool)
     weight = np.zeros(n)
+    surge_left = np.zeros((n, nt))  # years of US surge still to come, per theatre
+    memory_left = np.zeros((n, len(INTENTION_SLOTS)))  # years a war's intent is remembered
+    outstanding = np.zeros((n, nc))  # capital lost in wars, still to be replaced
     anchor: Array | None = None
     u0: Array | None = None
     sl = slice(lo, lo + n)
@@ -640,27 +673,53 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
         m_state = b_state * y_state
         p_state = power.military_power(k_state, m_state, ppp, omega)
         # allocation and delivery
-        us_sh = allocation.us_shares(us_init, us_target, progress, weight, us_init)
-        f_us = (1 - weight[:, None]) * (f_init + progress * (f_target - f_init))[None, :] + weight[
-            :, None
-        ] * f_init[None, :]
-        if plan.withdrawal[k].any():
-            us_sh = np.where(plan.withdrawal[k][None, :], 0.0, us_sh)
-            f_us = np.where(plan.withdrawal[k][None, :], 0.0, f_us)
+        withdrawn = plan.withdrawal[k]
+        us_sh = allocation.us_shares(
+            us_init, us_target, progress, weight, us_init, withdrawn, plan.us_share[k]
+        )
+        f_us = allocation.us_shares(
+            f_init, f_target, progress, weight, f_init, withdrawn, plan.us_forward[k]
+        )
+        us_sh = war_feedback.surge(
+            us_sh, (surge_left > 0) & (us_member & ~withdrawn)[None, :], us_surge
+        )
         shares = np.broadcast_to(shares0, (n, nc, nt)).copy()
         shares[:, st.us, :] = us_sh
         fwd = np.zeros((n, nc, nt))
         fwd[:, st.us, :] = f_us
         factor = projection_loss.delivery_factor(st.theatre_dist[None], fwd, decay)
         deliv = projection_loss.delivered_power(p_state, shares, factor)
-        # balance and hazard
         alignment = np.clip(
             align_base + progress * (align_eff * ideo + align_cont * cont), 0.0, 1.0
         )
         alignment = np.broadcast_to(alignment, (n,))
+        has_sup = st.supporter >= 0
+        if solve_ratio > 0 and k > 0:
+            ip = THEATRES.index("indo_pacific")
+            others = st.coal[:, ip].copy()
+            others[st.us] = 0.0
+            adv_ip = deliv[:, :, ip] @ st.adv[:, ip]
+            if has_sup[ip]:
+                adv_ip = adv_ip + alignment * support * p_state[:, st.supporter[ip]]
+            b_state[:, st.us] = exogenous_budgets.solved_us_burden(
+                solve_ratio,
+                adv_ip,
+                deliv[:, :, ip] @ others,
+                us_sh[:, ip],
+                factor[:, st.us, ip],
+                np.broadcast_to(ppp, (n, nc))[:, st.us],
+                k_state[:, st.us],
+                omega,
+                y_state[:, st.us],
+                b_state[:, st.us],
+                us_ceiling,
+            )
+            m_state = b_state * y_state
+            p_state = power.military_power(k_state, m_state, ppp, omega)
+            deliv = projection_loss.delivered_power(p_state, shares, factor)
+        # balance and hazard
         coal = theatre_balance.side_power(deliv, st.coal)
         adv = theatre_balance.side_power(deliv, st.adv)
-        has_sup = st.supporter >= 0
         adv[:, has_sup] += alignment[:, None] * support * p_state[:, st.supporter[has_sup]]
         ratio = theatre_balance.balance_ratio(coal, adv)
         base_int = np.array(
@@ -669,6 +728,7 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
         intent = np.clip(base_int[None, :] * (int_scale if k > 0 else 1.0), 0.0, 1.0)
         override = plan.intentions[k]
         intent = np.where(np.isnan(override)[None, :], intent, override[None, :])
+        intent = war_feedback.intentions_floor(intent, memory_left > 0, int_after)
         h = deterrence_hazard.hazard(coal, adv, h0, intent[:, st.principal_slot], r_half, steep)
         survival, cum = deterrence_hazard.cumulative_risk(survival, h)
         p_hold = deterrence_hazard.hold_probability(ratio, hold_half, hold_k)
@@ -734,6 +794,10 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
         r_eff = resolve + weight * (1 - resolve)
         c_target = credibility.target(r_eff, g_eff, c_prior)[:, None]
         c_state = credibility.update(c_state, c_target, mu)
+        lost = war_feedback.side_losses(
+            war, holds, shares, st.coal, st.adv, loss_win, loss_lose
+        )
+        outstanding = war_feedback.outstanding_losses(outstanding, k_state, lost, rebuild_years)
         free = size_w[None, :] * c_state[:, resp] * u_perc[:, None]
         if anchor is None:
             free0 = size_w[None, :] * c_prior * u0[:, None]
@@ -755,17 +819,32 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
             beta_f,
             rho,
         )
-        target = target * plan.spending_factor[k + 1, resp][None, :]
+        replace = war_feedback.replacement_burden(
+            outstanding[:, resp],
+            np.broadcast_to(s_eq, (n, nc))[:, resp],
+            y_state[:, resp],
+            rebuild_years,
+        )
+        target = (target + replace) * plan.spending_factor[k + 1, resp][None, :]
         b_state[:, resp] = burden_response.adjust(
             b_state[:, resp], target, lam, sig_b, dyn[:, k, 2 * nt : 2 * nt + nr], floor, ceiling
         )
         rate = energy_dependence.decline_rate(c_state, threat[:, :, 0], e_r0, e_rc, e_rt)
-        e_state = energy_dependence.update(e_state, rate) * plan.energy_factor[k + 1]
-        k_state = capital_stock.accumulate(k_state, m_state, delta[:, None], s_eq)
+        e_mid = energy_dependence.update(e_state, rate)
+        e_state = e_mid * plan.energy_factor[k + 1]
+        k_state = capital_stock.accumulate(k_state * (1.0 - lost), m_state, delta[:, None], s_eq)
         y_state = (
             economy.grow(y_state, growth, growth_sd, dyn[:, k, 2 * nt + nr :])
             * plan.gdp_factor[k + 1][None, :]
+            * war_feedback.energy_gdp_factor(e_mid, plan.energy_factor[k + 1], e_gdp)
         )
+        # wars of this year: a US surge and remembered intent in the years after
+        surge_left = np.maximum(surge_left - 1.0, 0.0)
+        surge_left = np.where(war, surge_years, surge_left)
+        memory_left = np.maximum(memory_left - 1.0, 0.0)
+        for t_i in range(nt):
+            slot = int(st.principal_slot[t_i])
+            memory_left[:, slot] = np.where(war[:, t_i], memory_years, memory_left[:, slot])
 
 
 # --------------------------------------------------------------------------- public API
