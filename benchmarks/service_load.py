@@ -6,9 +6,15 @@ Starts ``natofutures serve`` in a subprocess on 127.0.0.1 (a free port), waits f
    call), at most ``--concurrency`` at a time, from an httpx AsyncClient, and reports latency
    percentiles, errors and throughput;
 2. with ``--browser``: opens the dashboard in headless Debian Chromium (Playwright), moves a
-   slider ``--moves`` times and reads the page's own measurements (``window.nfLatency``:
-   input event -> last ``plotly_afterplot`` of the charts on screen; ``window.nfFetchMs``:
-   input event -> results parsed).
+   slider ``--moves`` times and reads the page's own measurements, all from the input event's
+   timestamp: ``window.nfLatency`` (every chart on screen finished drawing: Plotly's promise
+   resolved, after ``plotly_afterplot`` or the end of its transition), ``window.nfFrameMs``
+   (the next animation frame after that) and ``window.nfFetchMs`` (results parsed). Between
+   moves the script waits inside the page (a 25 ms timer there) for the redraw to finish;
+   ``--cdp-poll`` instead asks the page over the DevTools protocol every 10 ms, as the first
+   version of this script did (that polling itself loads the browser and inflates the figures);
+3. with ``--job-draws N``: a Monte Carlo job (``POST /api/jobs/simulate``, N draws) polled
+   every 50 ms: time to done, progress updates seen, and the synchronous call for comparison.
 
 Run:  .venv/bin/python benchmarks/service_load.py --requests 200 --concurrency 200 --browser
 """
@@ -100,9 +106,13 @@ async def _load(base: str, requests: int, concurrency: int, draws: int) -> dict[
             "throughput_rps": requests / wall}
 
 
-def _browser(base: str, moves: int, pause: float) -> dict[str, Any]:
+def _browser(base: str, moves: int, pause: float, query: str, cdp_poll: bool) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
+    wait_in_page = (
+        "n => new Promise((r) => { const c = () => (window.nfRenders > n ? r() : "
+        "setTimeout(c, 25)); c(); })"
+    )
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path="/usr/bin/chromium",
@@ -111,7 +121,7 @@ def _browser(base: str, moves: int, pause: float) -> dict[str, Any]:
                   "--disable-component-update", "--disable-sync", "--no-first-run"],
         )
         page = browser.new_page(viewport={"width": 1440, "height": 1000})
-        page.goto(base + "/")
+        page.goto(base + "/" + query)
         while not page.evaluate("window.nfRenders >= 1"):
             time.sleep(0.05)
         time.sleep(1.0)
@@ -119,13 +129,47 @@ def _browser(base: str, moves: int, pause: float) -> dict[str, Any]:
         for i in range(moves):
             n = page.evaluate("window.nfRenders")
             slider.fill(str(round(0.05 + 0.9 * (i % 19) / 18, 2)))
-            while page.evaluate(f"window.nfRenders <= {n}"):
-                time.sleep(0.01)
+            if cdp_poll:
+                while page.evaluate(f"window.nfRenders <= {n}"):
+                    time.sleep(0.01)
+            else:
+                page.evaluate(wait_in_page, n)
             time.sleep(pause)
         latency = page.evaluate("window.nfLatency")[1:]  # the first entry is the page load
+        frame = page.evaluate("window.nfFrameMs")[1:]
         fetch = page.evaluate("window.nfFetchMs")[1:]
+        charts = page.evaluate(
+            "['chart-burden', 'chart-balance', 'chart-risk', 'chart-allies', 'chart-map']"
+            ".filter((id) => { const r = document.getElementById(id).getBoundingClientRect();"
+            " return r.bottom > 0 && r.top < innerHeight; }).length"
+        )
         browser.close()
-    return {"slider_to_chart_ms": _percentiles(latency), "slider_to_data_ms": _percentiles(fetch)}
+    return {"slider_to_chart_ms": _percentiles(latency), "slider_to_frame_ms": _percentiles(frame),
+            "slider_to_data_ms": _percentiles(fetch), "charts_on_screen": charts}
+
+
+def _job(base: str, draws: int) -> dict[str, Any]:
+    body = {"scenario": {"posture": "division_of_labor"}, "draws": draws, "seed": 1}
+    with httpx.Client(base_url=base, timeout=300) as client:
+        t = time.perf_counter()
+        sync = client.post("/api/simulate", json=body)
+        sync_s = time.perf_counter() - t
+        t = time.perf_counter()
+        job = client.post("/api/jobs/simulate", json=body).json()
+        seen: list[float] = []
+        while True:
+            state = client.get(f"/api/jobs/{job['id']}").json()
+            if not seen or state["progress"] != seen[-1]:
+                seen.append(state["progress"])
+            if state["status"] not in ("queued", "running"):
+                break
+            time.sleep(0.05)
+        job_s = time.perf_counter() - t
+    same = state["status"] == "done" and {
+        k: v for k, v in state["result"].items() if k != "elapsed_ms"
+    } == {k: v for k, v in sync.json().items() if k != "elapsed_ms"}
+    return {"sync_s": sync_s, "job_s": job_s, "updates": len(seen), "status": state["status"],
+            "same": same}
 
 
 def main() -> None:
@@ -136,6 +180,11 @@ def main() -> None:
     ap.add_argument("--browser", action="store_true", help="also measure slider-to-chart latency")
     ap.add_argument("--moves", type=int, default=30)
     ap.add_argument("--pause", type=float, default=0.5, help="seconds between slider moves")
+    ap.add_argument("--query", default="", help="page query, e.g. '?b=division_of_labor'")
+    ap.add_argument("--cdp-poll", action="store_true",
+                    help="wait for redraws by polling over CDP every 10 ms (the old harness)")
+    ap.add_argument("--job-draws", type=int, default=0,
+                    help="also time a Monte Carlo job with this many draws")
     args = ap.parse_args()
     port = _free_port()
     proc = _start_server(port)
@@ -151,13 +200,24 @@ def main() -> None:
             f"{res['throughput_rps']:.0f} requests/s ({res['wall_s']:.1f} s)"
         )
         if args.browser:
-            b = _browser(base, args.moves, args.pause)
-            s, f = b["slider_to_chart_ms"], b["slider_to_data_ms"]
+            b = _browser(base, args.moves, args.pause, args.query, args.cdp_poll)
+            s, fr, f = b["slider_to_chart_ms"], b["slider_to_frame_ms"], b["slider_to_data_ms"]
             print(
-                f"browser, {args.moves} slider moves {args.pause} s apart: "
+                f"browser {args.query or '(one posture)'}, {args.moves} slider moves "
+                f"{args.pause} s apart, {b['charts_on_screen']} charts on screen, "
+                f"{'CDP polling' if args.cdp_poll else 'waiting in the page'}: "
                 f"input -> charts redrawn p50 {s['p50']:.0f} ms, "
-                f"p90 {s['p90']:.0f} ms, max {s['max']:.0f} ms; input -> data parsed p50 "
-                f"{f['p50']:.0f} ms, p90 {f['p90']:.0f} ms"
+                f"p90 {s['p90']:.0f} ms, max {s['max']:.0f} ms; input -> next frame p50 "
+                f"{fr['p50']:.0f} ms, p90 {fr['p90']:.0f} ms; input -> data parsed p50 "
+                f"{f['p50']:.0f} ms, p90 {f['p90']:.0f} ms; load average "
+                f"{os.getloadavg()[0]:.1f}"
+            )
+        if args.job_draws:
+            j = _job(base, args.job_draws)
+            print(
+                f"Monte Carlo {args.job_draws} draws: POST /api/simulate {j['sync_s']:.2f} s; "
+                f"as a job {j['job_s']:.2f} s to {j['status']} ({j['updates']} progress values "
+                f"seen polling every 50 ms; result identical: {j['same']})"
             )
     finally:
         proc.terminate()

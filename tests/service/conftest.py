@@ -58,16 +58,22 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(store_dir: Path) -> Iterator[str]:
-    """The app served by uvicorn on 127.0.0.1 in a background thread; yields its base URL."""
-    import uvicorn
-
+def live_app(store_dir: Path) -> Any:
+    """The app behind :func:`live_server` (tests read its job registry)."""
     cfg = ServiceConfig(
         store=store_dir, warmup=True, max_draws=500, max_compare_draws=100, max_smaa_samples=20000
     )
+    return create_app(cfg)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Any) -> Iterator[str]:
+    """The app served by uvicorn on 127.0.0.1 in a background thread; yields its base URL."""
+    import uvicorn
+
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(create_app(cfg), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Config(live_app, host="127.0.0.1", port=port, log_level="warning")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -106,6 +112,27 @@ def browser() -> Iterator[Any]:
         )
         yield b
         b.close()
+
+
+def slow_engine(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """Make every Monte Carlo call of the engine take ``seconds`` longer (a slow machine).
+
+    Results are unchanged (the real engine still runs); jobs then last long enough for a test
+    to watch their progress and cancel them. Covers ``nf.simulate`` (simulate jobs) and the
+    engine module's ``simulate`` (what ``nf.compare`` calls).
+    """
+    import natofutures
+    import natofutures.engine.simulate as engine
+
+    real = engine.simulate
+
+    def slowed(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("draws", args[1] if len(args) > 1 else 0):
+            time.sleep(seconds)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(natofutures, "simulate", slowed)
+    monkeypatch.setattr(engine, "simulate", slowed)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import re
+import threading
+import time
 import warnings
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ import pytest
 
 import natofutures as nf
 from natofutures.service.app import STATIC_DIR, ServiceConfig, create_app
+from tests.service.conftest import TEST_LIMITS, slow_engine
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -30,6 +33,7 @@ def test_health_reports_versions_and_limits(client: TestClient) -> None:
     assert body["version"] == nf.__version__
     assert body["data_version"] == nf.data.data_version()
     assert body["limits"]["max_draws"] == 50
+    assert body["limits"]["max_jobs"] >= 1 and body["limits"]["job_ttl_s"] > 0
 
 
 def test_postures_lists_the_four_futures(client: TestClient) -> None:
@@ -148,6 +152,41 @@ def test_recorded_run_appears_in_the_runs_store(client: TestClient) -> None:
     assert {"series", "year", "median"} <= set(detail["tables"]["summary"][0])
 
 
+def test_central_cases_of_several_scenarios_in_one_call(client: TestClient) -> None:
+    scenarios = [
+        {"posture": "business_as_usual", "overrides": {"us.resolve": 0.4}},
+        {"posture": "division_of_labor", "overrides": {"us.resolve": 0.4}},
+    ]
+    resp = client.post("/api/simulate/central", json={"scenarios": scenarios, "horizon": 2040})
+    assert resp.status_code == 200, resp.text
+    results = resp.json()["results"]
+    assert [r["posture"] for r in results] == ["business_as_usual", "division_of_labor"]
+    for sc, got in zip(scenarios, results, strict=True):
+        one = _sim(client, scenario=sc, horizon=2040).json()
+        assert _without_timing(got) == _without_timing(one)
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"scenarios": []}, "scenarios"),
+        ({"scenarios": [{"posture": "business_as_usual"}] * 5}, "scenarios"),
+        ({"scenarios": [{"posture": "business_as_usual"}, {"posture": "nope"}]},
+         "scenarios[1].posture"),
+        ({"scenarios": [{"posture": "business_as_usual", "overrides": {"us.resolve": 5}}]},
+         "scenarios[0].overrides.us.resolve"),
+        ({"scenarios": [{"posture": "business_as_usual"}], "horizon": 2051}, "horizon"),
+        ({"scenarios": [{"posture": "business_as_usual"}], "draws": 10}, "draws"),
+    ],
+)
+def test_bad_central_input_is_422_naming_the_field(
+    client: TestClient, body: dict[str, Any], field: str
+) -> None:
+    resp = client.post("/api/simulate/central", json=body)
+    assert resp.status_code == 422, resp.text
+    assert field in resp.json()["detail"]
+
+
 @pytest.mark.parametrize("run_id", ["0000000000", "no such run", "a" * 100])
 def test_unknown_run_is_404(client: TestClient, run_id: str) -> None:
     resp = client.get(f"/api/runs/{run_id}")
@@ -229,7 +268,9 @@ def test_compare_ranks_postures_under_perspectives(client: TestClient) -> None:
         ({"horizon": 2051}, "horizon"),
         ({"perspectives": ["nope"]}, "perspectives[0]"),
         ({"perspectives": ["/etc/passwd.yaml"]}, "perspectives[0]"),
-        ({"scenarios": [{"posture": "business_as_usual"}]}, "postures"),
+        ({"scenarios": [{"posture": "business_as_usual"}]}, "scenarios"),
+        ({"scenarios": [{"posture": "business_as_usual"}, {"posture": "business_as_usual"}]},
+         "scenarios"),
         ({"scenarios": [{"posture": "x/y"}, {"posture": "business_as_usual"}]},
          "scenarios.0.posture"),
     ],
@@ -240,6 +281,243 @@ def test_bad_compare_input_is_422_naming_the_field(
     resp = client.post("/api/compare", json={"draws": 5, "smaa_samples": 200, **body})
     assert resp.status_code == 422, resp.text
     assert field in resp.json()["detail"]
+
+
+# ----------------------------------------------------------------------------- background jobs
+def _wait_job(c: TestClient, job_id: str, timeout: float = 60.0) -> list[dict[str, Any]]:
+    """Poll a job until it leaves queued/running; every state seen, in order."""
+    seen: list[dict[str, Any]] = []
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        resp = c.get(f"/api/jobs/{job_id}")
+        assert resp.status_code == 200, resp.text
+        seen.append(resp.json())
+        if seen[-1]["status"] not in ("queued", "running"):
+            return seen
+        time.sleep(0.01)
+    raise AssertionError(f"job {job_id} still {seen[-1]['status']} after {timeout} s")
+
+
+def _without_timing(result: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in result.items() if k != "elapsed_ms"}
+
+
+def _job_app(store_dir: Path, **limits: Any) -> Any:
+    return create_app(ServiceConfig(store=store_dir, **{**TEST_LIMITS, **limits}))
+
+
+def test_simulate_job_reports_progress_then_gives_the_synchronous_result(
+    store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import natofutures.service.app as service
+
+    slow_engine(monkeypatch, 0.05)
+    monkeypatch.setattr(service, "MIN_JOB_BLOCK", 5)  # 50 draws in 10 blocks
+    body = {"scenario": {"posture": "division_of_labor", "overrides": {"us.resolve": 0.3}},
+            "draws": 50, "seed": 11, "horizon": 2040}
+    app = _job_app(store_dir)
+    with TestClient(app) as c:
+        created = c.post("/api/jobs/simulate", json=body)
+        assert created.status_code == 202, created.text
+        job = created.json()
+        assert created.headers["location"] == f"/api/jobs/{job['id']}"
+        assert job["kind"] == "simulate" and job["status"] in ("queued", "running")
+        assert job["progress"] == 0.0 and job["result"] is None
+        seen = _wait_job(c, job["id"])
+        sync = c.post("/api/simulate", json=body).json()
+    done = seen[-1]
+    assert done["status"] == "done" and done["progress"] == 1.0 and done["error"] is None
+    progress = [s["progress"] for s in seen]
+    assert progress == sorted(progress)  # never goes back
+    between = {p for p in progress if 0.0 < p < 1.0}
+    assert len(between) >= 3, progress  # the bar really moves while the draws run
+    assert any("draws" in s["message"] for s in seen)
+    assert done["expires_in_s"] > 0 and done["finished_at"] and done["elapsed_ms"] > 0
+    # one progress report per engine chunk at least, increasing, ending at 1
+    history = app.state.jobs.job(done["id"]).history
+    assert history == sorted(history) and history[-1] == 1.0 and len(set(history)) >= 10
+    # exactly what the synchronous endpoint answers for the same body and seed
+    assert _without_timing(done["result"]) == _without_timing(sync)
+
+
+def test_deterministic_job_matches_the_synchronous_central_case(client: TestClient) -> None:
+    body = {"scenario": {"posture": "global_vs_china"}, "draws": 0}
+    job = client.post("/api/jobs/simulate", json=body).json()
+    done = _wait_job(client, job["id"])[-1]
+    assert done["status"] == "done"
+    assert _without_timing(done["result"]) == _without_timing(_sim(client, **body).json())
+
+
+def test_compare_job_steps_through_postures_and_perspectives(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow_engine(monkeypatch, 0.1)
+    body = {"draws": 10, "seed": 4, "smaa_samples": 500,
+            "perspectives": ["atlanticist", "restrainer"]}
+    created = client.post("/api/jobs/compare", json=body)
+    assert created.status_code == 202, created.text
+    seen = _wait_job(client, created.json()["id"])
+    done = seen[-1]
+    assert done["status"] == "done" and done["kind"] == "compare"
+    progress = [s["progress"] for s in seen]
+    assert progress == sorted(progress) and progress[-1] == 1.0
+    assert len({p for p in progress if 0.0 < p < 1.0}) >= 2, progress
+    assert any(s["message"].startswith("simulating") for s in seen)
+    sync = client.post("/api/compare", json=body).json()
+    assert _without_timing(done["result"]) == _without_timing(sync)
+
+
+def test_recorded_job_appears_in_the_runs_store(client: TestClient) -> None:
+    job = client.post("/api/jobs/simulate", json={
+        "scenario": {"posture": "democracy_international"}, "draws": 10, "seed": 2,
+        "record": True}).json()
+    done = _wait_job(client, job["id"])[-1]
+    run_id = done["result"]["run_id"]
+    assert run_id in [r["run_id"] for r in client.get("/api/runs").json()]
+    detail = client.get(f"/api/runs/{run_id}").json()
+    assert detail["kind"] == "simulate" and detail["draws"] == 10
+
+
+def test_cancel_stops_a_running_job(store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import natofutures.service.app as service
+
+    slow_engine(monkeypatch, 0.1)
+    monkeypatch.setattr(service, "MIN_JOB_BLOCK", 2)  # 50 draws in 25 blocks: ~2.5 s
+    app = _job_app(store_dir)
+    with TestClient(app) as c:
+        job = c.post("/api/jobs/simulate", json={"draws": 50, "seed": 1}).json()
+        end = time.monotonic() + 30
+        while c.get(f"/api/jobs/{job['id']}").json()["progress"] == 0.0:
+            assert time.monotonic() < end
+            time.sleep(0.01)
+        resp = c.delete(f"/api/jobs/{job['id']}")
+        assert resp.status_code == 200
+        cancelled = resp.json()
+        assert cancelled["status"] == "cancelled" and cancelled["result"] is None
+        assert 0.0 < cancelled["progress"] < 1.0
+        # the worker thread stops at its next block, well before the run would have ended
+        name = f"natofutures-job-{job['id']}"
+        end = time.monotonic() + 2.0
+        while any(t.name == name for t in threading.enumerate()):
+            assert time.monotonic() < end, "the cancelled job kept running"
+            time.sleep(0.01)
+        assert c.get(f"/api/jobs/{job['id']}").json()["status"] == "cancelled"
+        assert app.state.jobs.active() == 0
+        # its slot is free again: the next job runs to the end
+        again = c.post("/api/jobs/simulate", json={"draws": 2, "seed": 1}).json()
+        assert _wait_job(c, again["id"])[-1]["status"] == "done"
+
+
+def test_cancel_a_queued_job_and_forget_a_finished_one(
+    store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow_engine(monkeypatch, 0.3)
+    app = _job_app(store_dir, max_concurrent_heavy=1)
+    with TestClient(app) as c:
+        first = c.post("/api/jobs/simulate", json={"draws": 5}).json()
+        second = c.post("/api/jobs/simulate", json={"draws": 5}).json()
+        assert c.get(f"/api/jobs/{second['id']}").json()["status"] == "queued"
+        gone = c.delete(f"/api/jobs/{second['id']}").json()
+        assert gone["status"] == "cancelled" and gone["started_at"] is None
+        assert _wait_job(c, first["id"])[-1]["status"] == "done"
+        forgot = c.delete(f"/api/jobs/{first['id']}")
+        assert forgot.status_code == 200 and forgot.json()["status"] == "done"
+        assert c.get(f"/api/jobs/{first['id']}").status_code == 404
+
+
+@pytest.mark.parametrize("job_id", ["0000000000000000", "simulate", "no such job", "a" * 100])
+def test_unknown_job_is_404_naming_the_field(client: TestClient, job_id: str) -> None:
+    for resp in (client.get(f"/api/jobs/{job_id}"), client.delete(f"/api/jobs/{job_id}")):
+        assert resp.status_code == 404
+        detail = resp.json()["detail"]
+        assert detail.startswith("job_id:") and "\n" not in detail
+
+
+@pytest.mark.parametrize(
+    ("kind", "body", "field"),
+    [
+        ("simulate", {"draws": 51}, "draws"),
+        ("simulate", {"draws": -1}, "draws"),
+        ("simulate", {"horizon": 2051}, "horizon"),
+        ("simulate", {"scenario": {"posture": "nope"}}, "scenario.posture"),
+        ("simulate", {"scenario": {"overrides": {"us.resolve": 5}}},
+         "scenario.overrides.us.resolve"),
+        ("simulate", {"unexpected": 1}, "unexpected"),
+        ("compare", {"draws": 21}, "draws"),
+        ("compare", {"smaa_samples": 2001}, "smaa_samples"),
+        ("compare", {"perspectives": ["nope"]}, "perspectives[0]"),
+        ("compare", {"scenarios": [{"posture": "business_as_usual"}]}, "scenarios"),
+    ],
+)
+def test_bad_job_input_is_refused_at_once_naming_the_field(
+    client: TestClient, kind: str, body: dict[str, Any], field: str
+) -> None:
+    before = client.app.state.jobs.active()  # type: ignore[attr-defined]
+    small = {"draws": 5, "smaa_samples": 200} if kind == "compare" else {}
+    resp = client.post(f"/api/jobs/{kind}", json={**small, **body})
+    assert resp.status_code == 422, resp.text
+    detail = resp.json()["detail"]
+    assert field in detail and "\n" not in detail
+    assert client.app.state.jobs.active() == before  # type: ignore[attr-defined]
+
+
+def test_job_body_over_the_limit_is_413(client: TestClient) -> None:
+    resp = client.post("/api/jobs/simulate", json={"scenario": {"description": "x" * 20_000}})
+    assert resp.status_code == 413
+
+
+def test_too_many_jobs_is_429(store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    slow_engine(monkeypatch, 0.3)
+    app = _job_app(store_dir, max_jobs=2, max_concurrent_heavy=1)
+    with TestClient(app) as c:
+        ids = [c.post("/api/jobs/simulate", json={"draws": 5}).json()["id"] for _ in range(2)]
+        full = c.post("/api/jobs/compare", json={"draws": 2, "smaa_samples": 10})
+        assert full.status_code == 429
+        assert full.json()["detail"].startswith("jobs:") and "at most 2" in full.json()["detail"]
+        assert full.headers["retry-after"]
+        for job_id in ids:
+            c.delete(f"/api/jobs/{job_id}")
+        assert c.post("/api/jobs/simulate", json={"draws": 0}).status_code == 202
+
+
+def test_finished_jobs_expire_and_memory_is_bounded(store_dir: Path) -> None:
+    with TestClient(_job_app(store_dir, max_kept_jobs=3, max_jobs=2)) as c:
+        ids = []
+        for seed in range(4):
+            job = c.post("/api/jobs/simulate", json={"draws": 2, "seed": seed}).json()
+            assert _wait_job(c, job["id"])[-1]["status"] == "done"
+            ids.append(job["id"])
+        # only the newest three are kept
+        assert c.get(f"/api/jobs/{ids[0]}").status_code == 404
+        assert all(c.get(f"/api/jobs/{i}").status_code == 200 for i in ids[1:])
+    with TestClient(_job_app(store_dir, job_ttl_s=1)) as c:
+        job = c.post("/api/jobs/simulate", json={"draws": 2}).json()
+        done = _wait_job(c, job["id"])[-1]
+        assert done["status"] == "done" and 0 < done["expires_in_s"] <= 1
+        time.sleep(1.1)
+        assert c.get(f"/api/jobs/{job['id']}").status_code == 404
+
+
+def test_a_failing_job_reports_its_error(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise nf.InputError("draws: value 7 not allowed; expected a broken engine")
+
+    monkeypatch.setattr(nf, "simulate", broken)
+    job = client.post("/api/jobs/simulate", json={"draws": 7}).json()
+    failed = _wait_job(client, job["id"])[-1]
+    assert failed["status"] == "failed" and failed["result"] is None
+    assert failed["error"].startswith("draws:") and failed["error_status"] == 422
+
+
+def test_jobs_need_the_token_when_one_is_configured(store_dir: Path) -> None:
+    app = create_app(ServiceConfig(token="s3cret", store=store_dir))
+    with TestClient(app) as c:
+        assert c.post("/api/jobs/simulate", json={}).status_code == 401
+        assert c.get("/api/jobs/x").status_code == 401
+        ok = c.post("/api/jobs/simulate", json={}, headers={"Authorization": "Bearer s3cret"})
+        assert ok.status_code == 202
 
 
 # ----------------------------------------------------------------------------- security
@@ -295,9 +573,18 @@ def test_openapi_documents_every_endpoint(client: TestClient) -> None:
     for p in (
         "/api/health", "/api/postures", "/api/postures/{name}", "/api/perspectives",
         "/api/countries", "/api/data/panel", "/api/simulate", "/api/compare", "/api/runs",
-        "/api/runs/{run_id}",
+        "/api/runs/{run_id}", "/api/jobs/simulate", "/api/jobs/compare", "/api/jobs/{job_id}",
+        "/api/simulate/central",
     ):
         assert p in paths
+    for kind in ("simulate", "compare"):
+        post = paths[f"/api/jobs/{kind}"]["post"]
+        assert {"202", "413", "422", "429"} <= set(post["responses"])
+        assert post["responses"]["202"]["content"]["application/json"]["schema"]["$ref"].endswith(
+            "/JobOut"
+        )
+    assert {"get", "delete"} <= set(paths["/api/jobs/{job_id}"])
+    assert "404" in paths["/api/jobs/{job_id}"]["get"]["responses"]
 
 
 def test_europe_geojson_has_every_european_ally() -> None:

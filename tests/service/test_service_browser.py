@@ -1,11 +1,14 @@
 """The dashboard in a real browser: Debian's Chromium driven by Playwright against uvicorn.
 
 Screenshots go to tests/artifacts/ (git-ignored). Nothing here asserts wall-clock times; the
-slider-to-chart latency the page records is printed for benchmarks/README.md.
+slider-to-chart latency the page records is printed for benchmarks/README.md. Monte Carlo
+tests slow the engine down (``slow_engine``: same results, later) so that a job's progress
+can be watched and cancelled.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +18,8 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
+from tests.service.conftest import slow_engine
+
 
 def _wait(page: Any, js: str, timeout: float = 90.0) -> None:
     """Poll a JS expression (Playwright's wait_for_function uses eval, which our CSP forbids)."""
@@ -23,7 +28,10 @@ def _wait(page: Any, js: str, timeout: float = 90.0) -> None:
         if page.evaluate(js):
             return
         time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for: {js}")
+    status = page.evaluate(
+        "[...document.querySelectorAll('.status')].map((e) => e.id + ': ' + e.textContent)"
+    )
+    raise AssertionError(f"timed out waiting for: {js}; the page says {status}")
 
 
 class PageWatch:
@@ -161,22 +169,127 @@ def test_downloads_give_a_valid_scenario_and_csv(open_page: Any, tmp_path: Path)
     )
 
 
+PCT = re.compile(r"^Running… (\d+)%$")
+BANDS = (
+    "document.getElementById('chart-burden').data.filter(t => t.fill === 'tonexty').length >= 2"
+)
+
+
+def _watch_progress(
+    page: Any, prefix: str, done_js: str, timeout: float = 90.0, shot: Path | None = None
+) -> list[int]:
+    """Percentages the page shows (text and the progressbar's aria-valuenow) until done.
+
+    ``shot``: a screenshot of the progress bar's surroundings at the first percentage seen
+    between 0 and 100.
+    """
+    seen: list[int] = []
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        state = page.evaluate(
+            f"""() => {{
+              const bar = document.getElementById('{prefix}-bar');
+              return [document.getElementById('{prefix}-progress').hidden,
+                      document.getElementById('{prefix}-pct').textContent,
+                      bar.getAttribute('role'), bar.getAttribute('aria-valuenow'),
+                      {done_js}];
+            }}"""
+        )
+        hidden, text, role, now, done = state
+        if not hidden:
+            m = PCT.match(text)
+            assert m, text
+            assert role == "progressbar" and now == m.group(1)  # the bar says what the text says
+            if not seen or seen[-1] != int(m.group(1)):
+                seen.append(int(m.group(1)))
+                if shot is not None and 0 < seen[-1] < 100:
+                    page.locator(f"#{prefix}-progress").scroll_into_view_if_needed()
+                    page.screenshot(path=str(shot))
+                    shot = None
+        if done:
+            return seen
+        time.sleep(0.03)
+    raise AssertionError(f"timed out; progress seen: {seen}")
+
+
+def test_monte_carlo_shows_its_progress_then_the_bands(
+    open_page: Any, artifacts: Path, live_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow_engine(monkeypatch, 0.25)  # 200 draws in 8 blocks: about 2 s per posture
+    # at laptop and at phone width, with a screenshot at the first percentage between 0 and 100
+    for width, height, shot in ((1440, 1000, "dashboard-montecarlo-progress.png"),
+                                (390, 844, "dashboard-montecarlo-progress-phone.png")):
+        w = open_page("?b=division_of_labor", width=width, height=height)
+        page = w.page
+        page.select_option("#draws", "200")
+        page.click("#run-mc")
+        assert page.is_visible("#cancel-mc")
+        seen = _watch_progress(
+            page, "mc", "document.getElementById('mc-status').textContent.startsWith('Done')",
+            shot=artifacts / shot,
+        )
+        assert seen == sorted(seen), seen
+        assert [p for p in seen if 0 < p < 100], seen  # a real percentage between start and end
+        _wait(page, "document.getElementById('mc-progress').hidden")  # after the charts drew
+        assert page.is_hidden("#cancel-mc") and page.is_enabled("#run-mc")
+        _wait(page, BANDS)  # median and 5-95% band of each posture
+        assert "Monte Carlo: 200 draws" in page.inner_text("#status")
+        assert live_app.state.jobs.active() == 0
+        assert w.errors == []
+        assert w.outside() == []
+
+
+def test_cancel_stops_the_monte_carlo_jobs(
+    open_page: Any, live_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow_engine(monkeypatch, 0.3)
+    w = open_page()
+    page = w.page
+    page.select_option("#draws", "200")
+    before = page.evaluate("document.getElementById('chart-burden').data.length")
+    page.click("#run-mc")
+    _wait(page, "Number(document.getElementById('mc-bar').getAttribute('aria-valuenow')) > 0")
+    page.click("#cancel-mc")
+    assert page.inner_text("#mc-status") == "Cancelled."
+    assert page.is_hidden("#mc-progress") and page.is_enabled("#run-mc")
+    end = time.monotonic() + 10
+    while live_app.state.jobs.active():  # the page told the server (DELETE)
+        assert time.monotonic() < end, "jobs still running after Cancel"
+        time.sleep(0.05)
+    # a Monte Carlo run is also cancelled by moving a slider (the charts show the central case)
+    page.click("#run-mc")
+    _wait(page, "Number(document.getElementById('mc-bar').getAttribute('aria-valuenow')) > 0")
+    renders = page.evaluate("window.nfRenders")
+    page.locator("#s-us-resolve").fill("0.8")
+    _wait(page, f"window.nfRenders > {renders}")
+    assert page.inner_text("#mc-status").startswith("Cancelled: a slider moved")
+    assert page.evaluate("document.getElementById('chart-burden').data.length") == before
+    end = time.monotonic() + 10
+    while live_app.state.jobs.active():
+        assert time.monotonic() < end, "jobs still running after the slider moved"
+        time.sleep(0.05)
+    assert w.errors == []
+
+
 def test_monte_carlo_and_ranking_draw_bands_scorecard_and_smaa(
-    open_page: Any, artifacts: Path
+    open_page: Any, artifacts: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     w = open_page("?b=division_of_labor")
     page = w.page
     page.select_option("#draws", "200")
     page.click("#run-mc")
     _wait(page, "document.getElementById('mc-status').textContent.startsWith('Done')")
-    # Monte Carlo adds a 5-95% band (two extra traces per series)
-    fills = page.evaluate(
-        "document.getElementById('chart-burden').data.filter(t => t.fill === 'tonexty').length"
-    )
-    assert fills >= 2
+    # Monte Carlo adds a 5-95% band (two extra traces per series); the chart may be off screen
+    # (the button scrolled the page) and then follows a moment after the ones on screen
+    _wait(page, BANDS)
+    slow_engine(monkeypatch, 0.3)  # four postures: about 1.5 s
     page.select_option("#cmp-draws", "100")
     page.click("#run-compare")
-    _wait(page, "document.getElementById('cmp-status').textContent.startsWith('Done')")
+    seen = _watch_progress(
+        page, "cmp", "document.getElementById('cmp-status').textContent.startsWith('Done')",
+        shot=artifacts / "dashboard-ranking-progress.png",
+    )
+    assert seen == sorted(seen) and [p for p in seen if 0 < p < 100], seen
     assert page.evaluate("document.getElementById('chart-scorecard').data[0].type") == "heatmap"
     assert page.evaluate("document.getElementById('chart-smaa').data.length") == 4
     page.select_option("#perspective", "restrainer")
@@ -184,6 +297,41 @@ def test_monte_carlo_and_ranking_draw_bands_scorecard_and_smaa(
     page.screenshot(path=str(artifacts / "dashboard-montecarlo-ranking.png"), full_page=True)
     assert w.errors == []
     assert w.outside() == []
+
+
+def test_incremental_redraws_equal_a_fresh_page(open_page: Any) -> None:
+    """Slider moves update the charts in place (Plotly's transition path, fixed axis ranges);
+    what is drawn must be exactly what a page opened on the same state draws from scratch."""
+    snapshot = """() => Object.fromEntries(
+      ['chart-burden', 'chart-balance', 'chart-risk', 'chart-allies'].map((id) => {
+        const el = document.getElementById(id);
+        return [id, {
+          paths: Array.from(el.querySelectorAll('.scatterlayer path.js-line, .barlayer path'))
+            .map((p) => p.getAttribute('d')),
+          yticks: Array.from(el.querySelectorAll('.ytick text')).map((t) => t.textContent),
+          xticks: Array.from(el.querySelectorAll('.xtick text')).map((t) => t.textContent),
+          range: el._fullLayout.yaxis.range,
+        }];
+      }))"""
+    w = open_page("?b=division_of_labor")
+    page = w.page
+    moves = [("#s-power-ppp_multiplier-RUS", "1.5"), ("#s-power-ppp_multiplier-RUS", "4"),
+             ("#s-us-resolve", "0.1"), ("#s-us-resolve", "0.9"),
+             ("#s-intentions-scale-RUS", "0.2"), ("#s-intentions-scale-RUS", "1.5")]
+    for selector, value in moves:
+        renders = page.evaluate("window.nfRenders")
+        page.locator(selector).fill(value)
+        _wait(page, f"window.nfRenders > {renders}")
+    incremental = page.evaluate(snapshot)
+    fresh = open_page("?" + page.url.split("?", 1)[1]).page.evaluate(snapshot)
+    assert incremental == fresh
+    assert len(incremental["chart-balance"]["paths"]) == 6  # three theatres x two postures
+    latencies = page.evaluate("window.nfLatency")[1:]
+    frames = page.evaluate("window.nfFrameMs")[1:]
+    assert len(latencies) == len(moves) and all(x > 0 for x in latencies)
+    assert len(frames) == len(moves) and all(f >= x for f, x in zip(frames, latencies, strict=True))
+    print(f"slider-to-chart latency (ms): {[round(x) for x in latencies]}")
+    assert w.errors == []
 
 
 def test_phone_width_layout(open_page: Any, artifacts: Path) -> None:

@@ -1,16 +1,19 @@
 """Property-based API fuzzing: schemathesis generates requests from the app's own /openapi.json.
 
-Every operation gets up to ``EXAMPLES`` generated cases (about 1,500 in all); none may give a
-server error (5xx) or a response that breaks the documented schema. The app uses small limits
-(max 50 draws, SMAA samples 2,000) so that the cases run in seconds.
+Every operation gets up to ``EXAMPLES`` generated cases (about 2,000 in all); none may give a
+server error (5xx) or a response that breaks the documented schema. The job endpoints are among
+them: generated bodies start, poll and cancel real jobs. The app uses small limits (max 50
+draws, SMAA samples 2,000) so that the cases run in seconds.
 """
 
 from __future__ import annotations
 
 import tempfile
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 with warnings.catch_warnings():
@@ -33,6 +36,13 @@ _app = create_app(ServiceConfig(warmup=True, store=_STORE, **TEST_LIMITS))
 schema = schemathesis.openapi.from_asgi("/openapi.json", _app)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _stop_jobs() -> Iterator[None]:
+    """Generated POST /api/jobs/... cases start real jobs: cancel what is left at the end."""
+    yield
+    _app.state.jobs.shutdown()
+
+
 @schema.parametrize()
 @settings(
     max_examples=EXAMPLES,
@@ -50,4 +60,7 @@ def test_api_never_fails_on_generated_requests(case: schemathesis.Case) -> None:
 
 def test_at_least_a_thousand_cases_ran() -> None:
     """Guard: the generated suite above really exercised the API (runs after it in this file)."""
+    print(f"{len(CASES)} generated cases")
     assert len(CASES) >= 1000, f"only {len(CASES)} generated cases ran"
+    assert any(c.startswith("POST /api/jobs/") for c in CASES)
+    assert any(c.startswith("DELETE /api/jobs/") for c in CASES)

@@ -987,20 +987,26 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                 # --- credibility.update
                 for d in range(nb):
                     cred[i, d] = cred[i, d] + mu_b[d] * (c_star[d] - cred[i, d])
-                # --- war_feedback.side_losses and outstanding_losses (theatres in order)
+                # --- war_feedback.side_losses and outstanding_losses (theatres added in order;
+                # a loop per theatre over the draws, so that it is a SIMD loop)
                 for d in range(nb):
-                    lo_d = 0.0
-                    for t in range(nt):
-                        if war[t, d]:
-                            if coal_m[i, t] > 0:
-                                rt = loss_win if holds[t, d] else loss_lose
-                            elif adv_m[i, t] > 0:
-                                rt = loss_lose if holds[t, d] else loss_win
-                            else:
-                                rt = 0.0
-                            sh = us_sh[t, d] if i == us else shares0[i, t]
-                            lo_d = lo_d + rt * sh
-                    lo_d = min(lo_d, 1.0)
+                    lost[d] = 0.0
+                for t in range(nt):
+                    in_coal = coal_m[i, t] > 0
+                    in_adv = adv_m[i, t] > 0
+                    sh0 = shares0[i, t]
+                    for d in range(nb):
+                        if in_coal:
+                            rt = loss_win if holds[t, d] else loss_lose
+                        elif in_adv:
+                            rt = loss_lose if holds[t, d] else loss_win
+                        else:
+                            rt = 0.0
+                        sh = us_sh[t, d] if i == us else sh0
+                        ld = lost[d]
+                        lost[d] = ld + rt * sh if war[t, d] else ld
+                for d in range(nb):
+                    lo_d = min(lost[d], 1.0)
                     lost[d] = lo_d
                     outstanding[i, d] = outstanding[i, d] * keep_out + lo_d * kap[i, d]
                 # --- burden_response (European allies and Canada)
@@ -1017,11 +1023,16 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                                 + beta_f_b[d] * swi * c_prior * u0[d]
                                 - rho_b[d] * pl0
                             )
+                    zero_den = 0
                     for d in range(nb):
                         bi = b[i, d]
                         free = swi * cred[i, d] * u_perc[d]
-                        # war_feedback.replacement_burden: rebuild what a war destroyed
-                        rep_b = outstanding[i, d] / (s_eq_b[i, d] * rebuild_years * y[i, d])
+                        # war_feedback.replacement_burden: rebuild what a war destroyed (a zero
+                        # denominator is counted and raised after the loop, as Python would:
+                        # no branch out of the loop, so that it stays a SIMD loop)
+                        den = s_eq_b[i, d] * rebuild_years * y[i, d]
+                        zero_den += den == 0.0
+                        rep_b = outstanding[i, d] / (den if den != 0.0 else 1.0)
                         target = (
                             anchor[i, d]
                             + beta_t_b[d] * t_tot[d]
@@ -1036,6 +1047,8 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                             bi * y[i, d]
                         )
                         b[i, d] = min(ceiling, max(floor, nbd))
+                    if zero_den:
+                        raise ZeroDivisionError("war_feedback.replacement_burden: s·R·Y is 0")
                 else:
                     for d in range(nb):  # capital_stock.accumulate
                         kap[i, d] = keep_k[d] * (kap[i, d] * (1.0 - lost[d])) + s_eq_b[i, d] * (

@@ -13,12 +13,12 @@ Content-Security-Policy (every asset is served from the package: no CDN).
 
 from __future__ import annotations
 
+import json
 import math
 import secrets
 import threading
 import time
-import warnings
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -29,15 +29,19 @@ import numpy as np
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from natofutures.errors import DataError, InputError, NatoFuturesError
+from natofutures.service.jobs import JobContext, JobRegistry, JobsFullError
 from natofutures.service.models import (
+    CentralRequest,
+    CentralResult,
     CompareRequest,
-    CountryOut,
     ErrorOut,
     Health,
+    JobOut,
     LeverOut,
     ParameterOut,
     PerspectiveOut,
@@ -107,6 +111,11 @@ class ServiceConfig:
     max_horizon: int = 2075
     max_body_bytes: int = 64 * 1024
     max_concurrent_heavy: int = 2
+    #: background jobs: at most this many queued or running (more: 429) ...
+    max_jobs: int = 6
+    #: ... at most this many kept in memory, and a finished job is forgotten after job_ttl_s
+    max_kept_jobs: int = 50
+    job_ttl_s: int = 600
     token: str | None = None
     store: Path | None = None
     cors_origins: tuple[str, ...] = ()
@@ -119,6 +128,9 @@ class ServiceConfig:
             "max_smaa_samples": self.max_smaa_samples,
             "max_horizon": self.max_horizon,
             "max_body_bytes": self.max_body_bytes,
+            "max_concurrent_heavy": self.max_concurrent_heavy,
+            "max_jobs": self.max_jobs,
+            "job_ttl_s": self.job_ttl_s,
         }
 
 
@@ -150,31 +162,69 @@ def _round_sig(a: np.ndarray, digits: int = 6) -> np.ndarray:
 def _rows(arr: Any) -> list[Any]:
     """A numpy array as nested lists of JSON-safe floats (NaN and inf -> None)."""
     a = _round_sig(np.asarray(arr, dtype=np.float64))
-    out = a.tolist()
-    if np.isfinite(a).all():
-        return out
-    return _nan_to_none(out)
+    finite = np.isfinite(a)
+    if finite.all():
+        return a.tolist()
+    obj = a.astype(object)
+    obj[~finite] = None
+    return obj.tolist()
 
 
-def _nan_to_none(x: Any) -> Any:
-    if isinstance(x, list):
-        return [_nan_to_none(v) for v in x]
-    return x if math.isfinite(x) else None
+QUANTILES = (0.05, 0.5, 0.95)
 
 
-def _series(arr: Any) -> list[float | None]:
-    return _rows(np.asarray(arr, dtype=np.float64).ravel())
+def _over_draws(
+    x: np.ndarray,
+    fast: Callable[[np.ndarray], np.ndarray],
+    nan_aware: Callable[[np.ndarray], np.ndarray],
+) -> np.ndarray:
+    """Reduce ``x`` over its first axis (draws), skipping NaN; all-NaN columns give NaN.
+
+    The NaN-free columns go through ``fast`` (numpy's nan-functions are several times slower)
+    and only columns holding some NaN through ``nan_aware``; both give the same numbers on
+    NaN-free data, so the split changes nothing but speed. No warning is raised (all-NaN
+    columns never reach numpy), so nothing here depends on the process-wide warnings filters,
+    which worker threads cannot safely change.
+    """
+    with np.errstate(all="ignore"):
+        out = np.asarray(fast(x), dtype=np.float64)
+        nan = np.isnan(x)
+        some, every = nan.any(axis=0), nan.all(axis=0)
+        out[..., every] = np.nan
+        partial = some & ~every
+        if partial.any():
+            out[..., partial] = nan_aware(x[:, partial])
+    return out
 
 
-def _band(values: np.ndarray, mc: bool) -> dict[str, Any]:
-    """values: (draw, year). Median and, for Monte Carlo, the 5-95% band."""
-    v = np.asarray(values, dtype=np.float64)
+def _nanmean_last(a: np.ndarray) -> np.ndarray:
+    """``np.nanmean(a, axis=-1)`` (same numbers) without its warning on all-NaN rows (-> NaN)."""
+    a = np.asarray(a)
+    nan = np.isnan(a)
+    count = (~nan).sum(axis=-1)
+    total = np.where(nan, 0, a).sum(axis=-1)
+    with np.errstate(all="ignore"):
+        mean = (total.astype(np.float64) / count).astype(total.dtype)
+    return np.where(count > 0, mean, np.nan)
+
+
+def _bands(named: dict[str, np.ndarray], mc: bool) -> dict[str, dict[str, Any]]:
+    """Each ``(draw, year)`` array -> its median and, for Monte Carlo, the 5-95% band.
+
+    All series are stacked and rounded in one go (the slider's hot path).
+    """
+    names = list(named)
+    stack = np.stack([np.asarray(named[n], dtype=np.float64) for n in names])  # (s, draw, year)
     if not mc:
-        return {"median": _series(v[0]), "p05": None, "p95": None}
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        q = np.nanquantile(np.where(np.isinf(v), np.nan, v), [0.05, 0.5, 0.95], axis=0)
-    return {"median": _series(q[1]), "p05": _series(q[0]), "p95": _series(q[2])}
+        rows = _rows(stack[:, 0, :])
+        return {n: {"median": rows[i], "p05": None, "p95": None} for i, n in enumerate(names)}
+    q = _over_draws(
+        np.moveaxis(np.where(np.isinf(stack), np.nan, stack), 1, 0),
+        lambda a: np.quantile(a, QUANTILES, axis=0),
+        lambda a: np.nanquantile(a, QUANTILES, axis=0),
+    )
+    p05, mid, p95 = (_rows(q[k]) for k in range(3))
+    return {n: {"median": mid[i], "p05": p05[i], "p95": p95[i]} for i, n in enumerate(names)}
 
 
 @lru_cache(maxsize=1)
@@ -193,13 +243,23 @@ def _check_posture(name: str, where: str) -> str:
 
 
 def _scenario(sc_in: ScenarioIn, where: str = "scenario") -> Any:
-    """Validate a scenario body into a :class:`~natofutures.scenario.Scenario` (no files read)."""
+    """Validate a scenario body into a :class:`~natofutures.scenario.Scenario` (no files read).
+
+    Scenarios are immutable, so the last few hundred validated ones are reused (a slider
+    sends the same few bodies again and again).
+    """
+    _check_posture(sc_in.posture, f"{where}.posture")
+    # json (not pydantic's dump) keeps NaN/inf as they came, so the library reports them
+    return _scenario_from_json(json.dumps(sc_in.model_dump(exclude_none=True)), where)
+
+
+@lru_cache(maxsize=512)
+def _scenario_from_json(body: str, where: str) -> Any:
     from natofutures.scenario import scenario_from_mapping
 
-    _check_posture(sc_in.posture, f"{where}.posture")
-    data = sc_in.model_dump(exclude_none=True)
+    data = json.loads(body)
     try:
-        return scenario_from_mapping(data, base=None, default_name=sc_in.posture)
+        return scenario_from_mapping(data, base=None, default_name=data["posture"])
     except InputError as exc:
         msg = str(exc).splitlines()[0]
         if msg.startswith("<scenario>"):
@@ -221,30 +281,29 @@ def _horizon(requested: int | None, sc: Any, cfg: ServiceConfig) -> int:
 
 def _summarise(ds: Any, mc: bool) -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
     """Alliance-level bands, per-country series and units from a simulation Dataset."""
-    with warnings.catch_warnings():
-        # all-NaN slices (credibility of non-allies, missing data) are expected: they become null
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return _summarise_inner(ds, mc)
+    # all-NaN slices (credibility of non-allies, missing data) are expected: they become null
+    return _summarise_inner(ds, mc)
 
 
 def _summarise_inner(
     ds: Any, mc: bool
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
-    arrays = {name: ds[name].to_numpy() for name in SIM_VARIABLES}
-    units = {name: str(ds[name].attrs["units"]) for name in SIM_VARIABLES}
-    countries = [str(c) for c in ds.country.to_numpy()]
-    roles = ds.role.to_numpy()
-    euro = ds.european.to_numpy() & (roles == "ally")
-    theatres = [str(t) for t in ds.theatre.to_numpy()]
+    var = ds.variables  # plain Variables: much cheaper than building DataArrays
+    arrays = {name: np.asarray(var[name].values) for name in SIM_VARIABLES}
+    units = {name: str(var[name].attrs["units"]) for name in SIM_VARIABLES}
+    countries = [str(c) for c in var["country"].values]
+    roles = np.asarray(var["role"].values)
+    euro = np.asarray(var["european"].values) & (roles == "ally")
+    theatres = [str(t) for t in var["theatre"].values]
     usa = countries.index("USA")
     europe = theatres.index("europe")
-    series: dict[str, Any] = {
-        "europe_burden": _band(arrays["europe_burden"], mc),
-        "us_burden": _band(arrays["burden"][:, :, usa], mc),
-        "us_share_europe": _band(arrays["us_share_europe"], mc),
-        "us_allocation_europe": _band(arrays["us_allocation"][:, :, europe], mc),
-        "europe_credibility": _band(np.nanmean(arrays["credibility"][:, :, euro], axis=2), mc),
-        "alignment": _band(arrays["alignment"], mc),
+    named: dict[str, np.ndarray] = {
+        "europe_burden": arrays["europe_burden"],
+        "us_burden": arrays["burden"][:, :, usa],
+        "us_share_europe": arrays["us_share_europe"],
+        "us_allocation_europe": arrays["us_allocation"][:, :, europe],
+        "europe_credibility": _nanmean_last(arrays["credibility"][:, :, euro]),
+        "alignment": arrays["alignment"],
     }
     out_units = {
         "europe_burden": units["europe_burden"],
@@ -254,24 +313,38 @@ def _summarise_inner(
         "europe_credibility": units["credibility"],
         "alignment": units["alignment"],
     }
-    for var in ("balance", "hazard", "cumulative_risk"):
+    for name in ("balance", "hazard", "cumulative_risk"):
         for k, t in enumerate(theatres):
-            series[f"{var}_{t}"] = _band(arrays[var][:, :, k], mc)
-            out_units[f"{var}_{t}"] = units[var]
+            named[f"{name}_{t}"] = arrays[name][:, :, k]
+            out_units[f"{name}_{t}"] = units[name]
+    series = _bands(named, mc)
 
-    def per_country(arr: np.ndarray) -> dict[str, list[float | None]]:
-        mid = np.nanmedian(arr, axis=0) if mc else arr[0]
-        return dict(zip(countries, _rows(np.asarray(mid, dtype=np.float64).T), strict=True))
-
-    by_country = {
-        "burden": per_country(arrays["burden"]),
-        "credibility": per_country(arrays["credibility"]),
+    # per-country series (median over draws for Monte Carlo): one (variable, country, year)
+    # stack, rounded and converted in one go
+    per: dict[str, np.ndarray] = {
+        "burden": arrays["burden"],
+        "credibility": arrays["credibility"],
     }
     out_units["burden"] = units["burden"]
     out_units["credibility"] = units["credibility"]
-    for j, adv in enumerate(str(a) for a in ds.adversary.to_numpy()):
-        by_country[f"threat_{adv}"] = per_country(arrays["threat"][:, :, :, j])
+    for j, adv in enumerate(str(a) for a in var["adversary"].values):
+        per[f"threat_{adv}"] = arrays["threat"][:, :, :, j]
         out_units[f"threat_{adv}"] = units["threat"]
+    mids = [
+        _over_draws(
+            np.asarray(arr),  # medians in the engine's float32, as nf.simulate gives them
+            lambda a: np.median(a, axis=0),
+            lambda a: np.nanmedian(a, axis=0),
+        )
+        if mc
+        else arr[0]
+        for arr in per.values()
+    ]  # each (year, country)
+    stack = np.stack([np.asarray(m, dtype=np.float64).T for m in mids])  # (var, country, year)
+    rows = _rows(stack)
+    by_country = {
+        name: dict(zip(countries, rows[i], strict=True)) for i, name in enumerate(per)
+    }
     return series, by_country, out_units
 
 
@@ -318,6 +391,51 @@ class BodyLimitMiddleware:
         await resp({"type": "http"}, _noop_receive, send)
 
 
+class GuardMiddleware:
+    """Bearer token on ``/api`` (when configured) and the security headers on every response."""
+
+    def __init__(self, app: Any, token: str | None) -> None:
+        self.app = app
+        self.expected = f"Bearer {token}".encode() if token else None
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = str(scope.get("path", ""))
+        csp = (CSP_DOCS if path == "/docs" else CSP_DASHBOARD).encode()
+
+        async def send_with_headers(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (k, v) for k, v in message.get("headers", [])
+                    if k.lower() not in _SECURITY_HEADER_NAMES
+                ]
+                headers += [*_SECURITY_HEADERS, (b"content-security-policy", csp)]
+                message["headers"] = headers
+            await send(message)
+
+        if self.expected is not None and path.startswith(API_PREFIX + "/"):
+            given = dict(scope.get("headers") or []).get(b"authorization", b"")
+            if not secrets.compare_digest(given, self.expected):
+                resp = JSONResponse(
+                    {"detail": "authorization: missing or wrong bearer token"},
+                    status_code=401,
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
+                await resp(scope, receive, send_with_headers)
+                return
+        await self.app(scope, receive, send_with_headers)
+
+
+_SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+_SECURITY_HEADER_NAMES = {k for k, _ in _SECURITY_HEADERS} | {b"content-security-policy"}
+
+
 class _BodyTooLarge(Exception):
     pass
 
@@ -339,6 +457,9 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:  # noqa: C901 - 
     """Build the app for ``config`` (default limits, no token, default runs store)."""
     cfg = config or ServiceConfig()
     heavy = threading.BoundedSemaphore(cfg.max_concurrent_heavy)
+    jobs = JobRegistry(
+        heavy, max_active=cfg.max_jobs, max_kept=cfg.max_kept_jobs, ttl_s=cfg.job_ttl_s
+    )
 
     from contextlib import asynccontextmanager
 
@@ -347,6 +468,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:  # noqa: C901 - 
         if cfg.warmup:
             _warm_up()
         yield
+        jobs.shutdown()
 
     app = FastAPI(
         title="natofutures",
@@ -354,7 +476,8 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:  # noqa: C901 - 
         summary="Simulate and compare futures of the trans-Atlantic alliance.",
         description=(
             "JSON API of natofutures: postures, perspectives, bundled data, the alliance "
-            "model (`/api/simulate`), decision analysis (`/api/compare`) and the runs store. "
+            "model (`/api/simulate`), decision analysis (`/api/compare`), the same two as "
+            "background jobs with progress and cancel (`/api/jobs`) and the runs store. "
             "Errors are one line naming the field, its value and what is allowed "
             f"(`{{\"detail\": ...}}`). Server limits: see `GET {API_PREFIX}/health`."
         ),
@@ -370,6 +493,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:  # noqa: C901 - 
         },
     )
     app.state.config = cfg
+    app.state.jobs = jobs
 
     # --- errors: one line, 4xx for user errors
     @app.exception_handler(InputError)
@@ -379,6 +503,10 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:  # noqa: C901 - 
     @app.exception_handler(ServerBusyError)
     async def _busy(_: Request, exc: ServerBusyError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=503)
+
+    @app.exception_handler(JobsFullError)
+    async def _jobs_full(_: Request, exc: JobsFullError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=429, headers={"Retry-After": "2"})
 
     @app.exception_handler(DataError)
     async def _data_error(_: Request, exc: DataError) -> JSONResponse:
@@ -403,29 +531,8 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:  # noqa: C901 - 
             status_code=422,
         )
 
-    # --- auth, headers
-    @app.middleware("http")
-    async def _guard(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        path = request.url.path
-        if cfg.token and path.startswith(API_PREFIX + "/"):
-            given = request.headers.get("authorization", "")
-            expected = f"Bearer {cfg.token}"
-            if not secrets.compare_digest(given.encode(), expected.encode()):
-                return JSONResponse(
-                    {"detail": "authorization: missing or wrong bearer token"},
-                    status_code=401,
-                    headers={"WWW-Authenticate": "Bearer"},
-                )
-        response = await call_next(request)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Content-Security-Policy"] = (
-            CSP_DOCS if path == "/docs" else CSP_DASHBOARD
-        )
-        return response
+    # --- auth, headers (a plain ASGI middleware: no per-request Request/Response wrapping)
+    app.add_middleware(GuardMiddleware, token=cfg.token)
 
     if cfg.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
@@ -433,7 +540,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:  # noqa: C901 - 
         app.add_middleware(
             CORSMiddleware,
             allow_origins=list(cfg.cors_origins),
-            allow_methods=["GET", "POST"],
+            allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
         )
     app.add_middleware(BodyLimitMiddleware, limit=cfg.max_body_bytes)
@@ -612,51 +719,56 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:  # noqa: C901 - 
     @app.post(
         f"{API_PREFIX}/simulate", response_model=SimulateResult, tags=["model"], responses=errors
     )
-    def simulate(req: SimulateRequest) -> Any:
+    async def simulate(req: SimulateRequest) -> Any:
         """Run the alliance model on one scenario.
 
         ``draws = 0``: the deterministic central case, full series (fast: a few ms, what the
         dashboard's sliders call). ``draws > 0``: Monte Carlo; series are medians with
-        5-95% bands, per-country series are medians.
+        5-95% bands, per-country series are medians. For long runs with progress and
+        cancel, use ``POST /api/jobs/simulate``.
         """
-        import natofutures as nf
-
-        if req.draws > cfg.max_draws:
-            raise InputError(
-                f"draws: value {req.draws} not allowed; expected an integer in "
-                f"[0, {cfg.max_draws}] (this server's limit)"
-            )
         t_start = time.perf_counter()
-        sc = _scenario(req.scenario)
-        hz = _horizon(req.horizon, sc, cfg)
-        mc = req.draws > 0
-        with _slot(heavy, mc):
-            ds = nf.simulate(sc, draws=req.draws, seed=req.seed, horizon=hz,
-                             variables=SIM_VARIABLES)
-        series, by_country, units = _summarise(ds, mc)
-        run_id = _record_simulation(cfg, sc, req, hz, ds, series) if req.record else None
-        result = dict(
-            posture=sc.posture,
-            scenario_name=sc.name,
-            scenario_hash=sc.hash,
-            scenario=_scenario_out(sc),
-            draws=req.draws,
-            seed=req.seed,
-            deterministic=not mc,
-            years=[int(y) for y in ds.year.to_numpy()],
-            countries=_country_list(ds),
-            series=series,
-            by_country=by_country,
-            units=units,
-            labels=LABELS,
-            data_version=str(ds.attrs["data_version"]),
-            package_version=str(ds.attrs["package_version"]),
-            elapsed_ms=0.0,
-            run_id=run_id,
-        )
+        sc, hz = _plan_simulate(req, cfg)
+        if req.draws == 0 and not req.record:
+            # a few ms of work: run it here rather than pay for a worker thread
+            ds = _simulate_dataset(sc, req, hz)
+            result = _simulate_result(cfg, sc, req, hz, ds, t_start)
+        else:
+
+            def run() -> dict[str, Any]:
+                with _slot(heavy, req.draws > 0):
+                    ds = _simulate_dataset(sc, req, hz)
+                return _simulate_result(cfg, sc, req, hz, ds, t_start)
+
+            result = await run_in_threadpool(run)
         # built from validated parts; skip re-validating ~5,000 numbers (the slider's hot path)
-        result["elapsed_ms"] = round((time.perf_counter() - t_start) * 1000, 2)
         return JSONResponse(result)
+
+    @app.post(
+        f"{API_PREFIX}/simulate/central",
+        response_model=CentralResult,
+        tags=["model"],
+        responses=errors,
+    )
+    async def simulate_central(req: CentralRequest) -> Any:
+        """The deterministic central case of one to four scenarios in one call.
+
+        Each result is what ``POST /api/simulate`` answers with ``draws = 0`` for that
+        scenario; one request instead of several (the dashboard's sliders with two postures
+        side by side).
+        """
+        t_start = time.perf_counter()
+        plans = []
+        for k, sc_in in enumerate(req.scenarios):
+            sc = _scenario(sc_in, f"scenarios[{k}]")
+            one = SimulateRequest(scenario=sc_in, draws=0, seed=0, horizon=req.horizon)
+            plans.append((sc, one, _horizon(req.horizon, sc, cfg)))
+        results = []
+        for sc, one, hz in plans:
+            ds = _simulate_dataset(sc, one, hz)
+            results.append(_simulate_result(cfg, sc, one, hz, ds, t_start))
+            t_start = time.perf_counter()
+        return JSONResponse({"results": results})
 
     @app.post(f"{API_PREFIX}/compare", tags=["analysis"], responses=errors)
     def compare(req: CompareRequest) -> dict[str, Any]:
@@ -664,56 +776,109 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:  # noqa: C901 - 
 
         Returns ``nf.compare(...).to_dict()`` (postures, criteria with median and 90% band,
         rankings with SMAA rank probabilities per perspective, adoption forecast, summary lines,
-        run inputs) plus criterion metadata and ``elapsed_ms``.
+        run inputs) plus criterion metadata and ``elapsed_ms``. For progress and cancel, use
+        ``POST /api/jobs/compare``.
         """
-        import natofutures as nf
-        from natofutures.analysis import perspectives as persp
-        from natofutures.analysis.criteria import CRITERIA
-
-        if req.draws > cfg.max_compare_draws:
-            raise InputError(
-                f"draws: value {req.draws} not allowed; expected an integer in "
-                f"[0, {cfg.max_compare_draws}] (this server's limit)"
-            )
-        if req.smaa_samples > cfg.max_smaa_samples:
-            raise InputError(
-                f"smaa_samples: value {req.smaa_samples} not allowed; expected an integer in "
-                f"[1, {cfg.max_smaa_samples}] (this server's limit)"
-            )
-        if req.horizon > cfg.max_horizon:
-            raise InputError(
-                f"horizon: value {req.horizon} not allowed; expected a year in "
-                f"[2025, {cfg.max_horizon}] (this server's limit)"
-            )
-        names = persp.available()
-        for k, p in enumerate(req.perspectives):
-            if p not in names:
-                raise InputError(
-                    f"perspectives[{k}]: value {p[:60]!r} not allowed; expected one of "
-                    f"{', '.join(names)}"
-                )
-        items = req.scenarios or [ScenarioIn(posture=n) for n in _posture_names()]
-        scenarios = [_scenario(s, f"scenarios[{k}]") for k, s in enumerate(items)]
-        t_start = time.perf_counter()
+        scenarios = _plan_compare(req, cfg)
         with _slot(heavy, True):
-            res = nf.compare(
-                scenarios,
-                draws=req.draws,
-                seed=req.seed,
-                horizon=req.horizon,
-                perspectives=list(req.perspectives) or None,
-                smaa_samples=req.smaa_samples,
-            )
-        out = res.to_dict()
-        out["criteria_info"] = {
-            c.name: {"label": c.label, "unit": c.unit, "direction": c.direction_word}
-            for c in CRITERIA.values()
-        }
-        out["perspectives_info"] = {
-            p.name: {"label": p.label} for p in res.perspectives
-        }
-        out["elapsed_ms"] = round((time.perf_counter() - t_start) * 1000, 2)
-        return _jsonable(out)
+            return _compare_result(req, scenarios)
+
+    # --- background jobs ------------------------------------------------------------------------
+    job_errors: dict[int | str, dict[str, Any]] = {
+        **errors,
+        429: {
+            "model": ErrorOut,
+            "description": "Too many jobs queued or running on this server; retry later.",
+        },
+    }
+    no_job: dict[int | str, dict[str, Any]] = {
+        404: {"model": ErrorOut, "description": "No such job (unknown, or expired)."},
+        **errors,
+    }
+
+    def accepted(snap: dict[str, Any]) -> JSONResponse:
+        return JSONResponse(
+            snap, status_code=202, headers={"Location": f"{API_PREFIX}/jobs/{snap['id']}"}
+        )
+
+    @app.post(
+        f"{API_PREFIX}/jobs/simulate",
+        status_code=202,
+        summary="Start /api/simulate as a background job",
+        response_model=JobOut,
+        tags=["jobs"],
+        responses=job_errors,
+    )
+    async def simulate_job(req: SimulateRequest) -> Any:
+        """Start ``POST /api/simulate`` for this body as a background job (202 + the job).
+
+        Input is checked at once (422/413 as for ``/api/simulate``). The job waits for one of
+        the server's heavy-run slots, then simulates the draws in blocks, reporting progress
+        after each; poll ``GET /api/jobs/{id}``. Its result is exactly the synchronous
+        answer (the engine's draws do not depend on how a run is split). ``"record": true``
+        keeps it in the runs store, as ``/api/simulate`` does.
+        """
+        sc, hz = _plan_simulate(req, cfg)
+
+        def work(ctx: JobContext) -> dict[str, Any]:
+            t_start = time.perf_counter()
+            ds = _simulate_dataset(sc, req, hz, ctx)
+            if req.draws > 0:
+                ctx.report(SIM_SHARE, "computing medians and 5-95% bands")
+            result = _simulate_result(cfg, sc, req, hz, ds, t_start)
+            ctx.check()
+            return result
+
+        return accepted(jobs.submit("simulate", work))
+
+    @app.post(
+        f"{API_PREFIX}/jobs/compare",
+        status_code=202,
+        summary="Start /api/compare as a background job",
+        response_model=JobOut,
+        tags=["jobs"],
+        responses=job_errors,
+    )
+    async def compare_job(req: CompareRequest) -> Any:
+        """Start ``POST /api/compare`` for this body as a background job (202 + the job).
+
+        Progress counts the postures simulated, the adoption forecast and the perspectives
+        ranked (weighted by their usual share of the run time); cancel stops the job at the
+        next of these steps.
+        """
+        scenarios = _plan_compare(req, cfg)
+        return accepted(
+            jobs.submit("compare", lambda ctx: _compare_result(req, scenarios, ctx))
+        )
+
+    @app.get(
+        f"{API_PREFIX}/jobs/{{job_id}}",
+        response_model=JobOut,
+        tags=["jobs"],
+        responses=no_job,
+        summary="A job's status, progress and result",
+    )
+    async def job_status(job_id: str) -> Any:
+        """A job's status and progress; its result once done, its error if it failed."""
+        snap = jobs.get(job_id)
+        if snap is None:
+            return _no_such_job(job_id, cfg)
+        return JSONResponse(snap)
+
+    @app.delete(
+        f"{API_PREFIX}/jobs/{{job_id}}",
+        response_model=JobOut,
+        tags=["jobs"],
+        responses=no_job,
+        summary="Cancel a job (or forget a finished one)",
+    )
+    async def job_cancel(job_id: str) -> Any:
+        """Cancel a queued or running job (it stops within one step; the record stays until
+        it expires), or forget a finished one and its result (then 404)."""
+        snap = jobs.cancel(job_id)
+        if snap is None:
+            return _no_such_job(job_id, cfg)
+        return JSONResponse(snap)
 
     @app.get(f"{API_PREFIX}/runs", response_model=list[RunSummary], tags=["runs"])
     def runs(
@@ -734,7 +899,6 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:  # noqa: C901 - 
     )
     def run_detail(run_id: str) -> Any:
         """One stored run: inputs, versions and summary tables."""
-        import json
         import re
 
         from natofutures.store import RunStore
@@ -790,6 +954,209 @@ def _version() -> str:
     return __version__
 
 
+#: share of a Monte Carlo job's progress bar for the draws (the rest: medians and bands)
+SIM_SHARE = 0.9
+#: a Monte Carlo job simulates its draws in about this many blocks (progress and cancel points)
+JOB_BLOCKS = 20
+MIN_JOB_BLOCK = 25
+
+
+def _plan_simulate(req: SimulateRequest, cfg: ServiceConfig) -> tuple[Any, int]:
+    """Check a simulate body against this server's limits: (scenario, horizon) or InputError."""
+    if req.draws > cfg.max_draws:
+        raise InputError(
+            f"draws: value {req.draws} not allowed; expected an integer in "
+            f"[0, {cfg.max_draws}] (this server's limit)"
+        )
+    sc = _scenario(req.scenario)
+    return sc, _horizon(req.horizon, sc, cfg)
+
+
+def _simulate_dataset(sc: Any, req: SimulateRequest, hz: int, ctx: JobContext | None = None) -> Any:
+    """``nf.simulate`` for the request; for a job, in blocks of draws with progress.
+
+    A job's blocks are the draws ``[lo, hi)`` of the seed's stream (``draw_offset``),
+    concatenated: bit-identical to one call (a documented property of the engine), so the job's
+    result equals the synchronous one. Between blocks (and between the engine's own chunks) the
+    job reports progress and stops if it was cancelled.
+    """
+    import natofutures as nf
+
+    draws = req.draws
+    if ctx is None or draws == 0:
+        if ctx is not None:
+            ctx.report(0.0, "simulating the central case")
+        return nf.simulate(sc, draws=draws, seed=req.seed, horizon=hz, variables=SIM_VARIABLES)
+    block = max(MIN_JOB_BLOCK, math.ceil(draws / JOB_BLOCKS))
+    parts = []
+    for lo in range(0, draws, block):
+        n = min(block, draws - lo)
+        ctx.report(SIM_SHARE * lo / draws, f"simulating draws {lo + 1:,}-{lo + n:,} of {draws:,}")
+
+        def progress(done: int, _total: int, lo: int = lo) -> None:
+            ctx.report(SIM_SHARE * (lo + done) / draws)
+
+        parts.append(
+            nf.simulate(
+                sc, draws=n, seed=req.seed, horizon=hz, variables=SIM_VARIABLES,
+                draw_offset=lo, progress=progress,
+            )
+        )
+    return _concat_draws(parts)
+
+
+def _concat_draws(parts: list[Any]) -> Any:
+    """Datasets of consecutive draw blocks -> one Dataset over all draws."""
+    import xarray as xr
+
+    if len(parts) == 1:
+        return parts[0]
+    first = parts[0]
+    data_vars = {
+        name: xr.Variable(
+            first.variables[name].dims,
+            np.concatenate([p.variables[name].values for p in parts]),
+            first.variables[name].attrs,
+        )
+        for name in first.data_vars
+    }
+    coords = {name: first.coords[name] for name in first.coords if "draw" not in first[name].dims}
+    coords["draw"] = np.concatenate([p.variables["draw"].values for p in parts])
+    return xr.Dataset(data_vars, coords=coords, attrs=dict(first.attrs))
+
+
+def _simulate_result(
+    cfg: ServiceConfig, sc: Any, req: SimulateRequest, hz: int, ds: Any, t_start: float
+) -> dict[str, Any]:
+    """The ``SimulateResult`` JSON for a simulated Dataset (recorded when asked)."""
+    mc = req.draws > 0
+    series, by_country, units = _summarise(ds, mc)
+    run_id = _record_simulation(cfg, sc, req, hz, ds, series) if req.record else None
+    return {
+        "posture": sc.posture,
+        "scenario_name": sc.name,
+        "scenario_hash": sc.hash,
+        "scenario": _scenario_out(sc),
+        "draws": req.draws,
+        "seed": req.seed,
+        "deterministic": not mc,
+        "years": [int(y) for y in ds.variables["year"].values],
+        "countries": _country_list(ds),
+        "series": series,
+        "by_country": by_country,
+        "units": units,
+        "labels": LABELS,
+        "data_version": str(ds.attrs["data_version"]),
+        "package_version": str(ds.attrs["package_version"]),
+        "elapsed_ms": round((time.perf_counter() - t_start) * 1000, 2),
+        "run_id": run_id,
+    }
+
+
+def _plan_compare(req: CompareRequest, cfg: ServiceConfig) -> list[Any]:
+    """Check a compare body against this server's limits: the scenarios, or InputError."""
+    from natofutures.analysis import perspectives as persp
+
+    if req.draws > cfg.max_compare_draws:
+        raise InputError(
+            f"draws: value {req.draws} not allowed; expected an integer in "
+            f"[0, {cfg.max_compare_draws}] (this server's limit)"
+        )
+    if req.smaa_samples > cfg.max_smaa_samples:
+        raise InputError(
+            f"smaa_samples: value {req.smaa_samples} not allowed; expected an integer in "
+            f"[1, {cfg.max_smaa_samples}] (this server's limit)"
+        )
+    if req.horizon > cfg.max_horizon:
+        raise InputError(
+            f"horizon: value {req.horizon} not allowed; expected a year in "
+            f"[2025, {cfg.max_horizon}] (this server's limit)"
+        )
+    names = persp.available()
+    for k, p in enumerate(req.perspectives):
+        if p not in names:
+            raise InputError(
+                f"perspectives[{k}]: value {p[:60]!r} not allowed; expected one of "
+                f"{', '.join(names)}"
+            )
+    items = req.scenarios or [ScenarioIn(posture=n) for n in _posture_names()]
+    scenarios = [_scenario(s, f"scenarios[{k}]") for k, s in enumerate(items)]
+    # checked here too (nf.compare would), so that a job is refused at once with 422
+    if len(scenarios) < 2:
+        raise InputError(
+            f"scenarios: {len(scenarios)} given not allowed; expected at least 2 to compare "
+            "(or none for the four postures)"
+        )
+    labels = [sc.name for sc in scenarios]
+    twice = sorted({n for n in labels if labels.count(n) > 1})
+    if twice:
+        raise InputError(
+            f"scenarios: {', '.join(twice)} given twice not allowed; expected distinct "
+            "scenarios (give each a different name)"
+        )
+    return scenarios
+
+
+#: relative cost of compare's steps (measured: a posture's draws >> the adoption forecast >>
+#: one perspective's ranking); progress is the share of these weights done
+_COMPARE_STEP_WEIGHTS = (("simulating", 1.0), ("forecasting", 0.5), ("ranking", 0.1))
+
+
+def _compare_result(
+    req: CompareRequest, scenarios: list[Any], ctx: JobContext | None = None
+) -> dict[str, Any]:
+    """``nf.compare(...).to_dict()`` plus criterion metadata and ``elapsed_ms``."""
+    import natofutures as nf
+    from natofutures.analysis import perspectives as persp
+    from natofutures.analysis.criteria import CRITERIA
+
+    on_step: Callable[[str], None] | None = None
+    if ctx is not None:
+        job = ctx
+        n_views = len(req.perspectives) or len(persp.available())
+        total = len(scenarios) * 1.0 + 0.5 + n_views * 0.1
+        steps = {"done": 0.0, "current": 0.0}
+
+        def on_step(message: str) -> None:
+            # a step's message arrives when it starts: the step before it is done
+            steps["done"] += steps["current"]
+            steps["current"] = next(
+                (w for prefix, w in _COMPARE_STEP_WEIGHTS if message.startswith(prefix)), 0.0
+            )
+            job.report(min(steps["done"] / total, 0.99), message)
+
+        job.report(0.0, "loading perspectives")
+    t_start = time.perf_counter()
+    res = nf.compare(
+        scenarios,
+        draws=req.draws,
+        seed=req.seed,
+        horizon=req.horizon,
+        perspectives=list(req.perspectives) or None,
+        smaa_samples=req.smaa_samples,
+        progress=on_step,
+    )
+    out = res.to_dict()
+    out["criteria_info"] = {
+        c.name: {"label": c.label, "unit": c.unit, "direction": c.direction_word}
+        for c in CRITERIA.values()
+    }
+    out["perspectives_info"] = {p.name: {"label": p.label} for p in res.perspectives}
+    out["elapsed_ms"] = round((time.perf_counter() - t_start) * 1000, 2)
+    result: dict[str, Any] = _jsonable(out)
+    return result
+
+
+def _no_such_job(job_id: str, cfg: ServiceConfig) -> JSONResponse:
+    return JSONResponse(
+        {
+            "detail": f"job_id: value {job_id[:60]!r} not allowed; expected the id of a job "
+            f"on this server (finished jobs are forgotten after {cfg.job_ttl_s} s)"
+        },
+        status_code=404,
+    )
+
+
 def _warm_up() -> None:
     """Compile the engine and build the baseline once, so the first request is fast."""
     import natofutures as nf
@@ -840,13 +1207,14 @@ def _scenario_out(sc: Any) -> dict[str, Any]:
 
 
 def _country_list(ds: Any) -> list[dict[str, Any]]:
+    var = ds.variables
     return [
-        CountryOut(iso3=str(c), name=str(n), role=str(r), european=bool(e)).model_dump()
+        {"iso3": str(c), "name": str(n), "role": str(r), "european": bool(e)}
         for c, n, r, e in zip(
-            ds.country.to_numpy(),
-            ds.country_name.to_numpy(),
-            ds.role.to_numpy(),
-            ds.european.to_numpy(),
+            var["country"].values,
+            var["country_name"].values,
+            var["role"].values,
+            var["european"].values,
             strict=True,
         )
     ]

@@ -8,7 +8,7 @@ checked in the handlers and reported as 422 naming the field.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -94,6 +94,34 @@ class SimulateRequest(BaseModel):
     )
     record: bool = Field(
         default=False, description="Keep the run in the runs store (Monte Carlo only)."
+    )
+
+
+class CentralRequest(BaseModel):
+    """``POST /api/simulate/central``: the deterministic central case of 1-4 scenarios at once."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "scenarios": [
+                        {"posture": "business_as_usual", "overrides": {"us.resolve": 0.4}},
+                        {"posture": "division_of_labor", "overrides": {"us.resolve": 0.4}},
+                    ],
+                    "horizon": 2045,
+                }
+            ]
+        },
+    )
+    scenarios: list[ScenarioIn] = Field(
+        min_length=1, max_length=4, description="One to four scenarios (e.g. two postures)."
+    )
+    horizon: int | None = Field(
+        default=None,
+        ge=2025,
+        le=2100,
+        description="Last simulated year (default: each scenario's or 2045).",
     )
 
 
@@ -220,6 +248,14 @@ class SimulateResult(BaseModel):
     run_id: str | None = Field(default=None, description="Runs-store id when `record` was set.")
 
 
+class CentralResult(BaseModel):
+    """The central case of each scenario, in the order given."""
+
+    results: list[SimulateResult] = Field(
+        description="What POST /api/simulate answers (draws 0) for each scenario."
+    )
+
+
 class RunSummary(BaseModel):
     run_id: str
     created_at: str
@@ -240,6 +276,70 @@ class RunDetail(RunSummary):
     labels: dict[str, str]
     tables: dict[str, list[dict[str, Any]]] = Field(
         description="Summary tables as records (at most 2,000 rows each)."
+    )
+
+
+JobKind = Literal["simulate", "compare"]
+JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
+
+
+class JobOut(BaseModel):
+    """A background run (``POST /api/jobs/simulate`` or ``/api/jobs/compare``) and its state.
+
+    Poll ``GET /api/jobs/{id}`` until ``status`` is ``done`` (``result`` holds what the
+    synchronous endpoint answers), ``failed`` (``error``) or ``cancelled``.
+    """
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "3f9c0a6b2d1e4f58",
+                    "kind": "simulate",
+                    "status": "running",
+                    "progress": 0.4,
+                    "message": "simulating draws 401-600 of 1,000",
+                    "created_at": "2026-11-29T10:00:00.000Z",
+                    "started_at": "2026-11-29T10:00:00.012Z",
+                    "finished_at": None,
+                    "elapsed_ms": 412.0,
+                    "expires_in_s": None,
+                    "result": None,
+                    "error": None,
+                    "error_status": None,
+                }
+            ]
+        }
+    )
+    id: str = Field(description="Job id: poll GET /api/jobs/{id}, cancel with DELETE.")
+    kind: JobKind = Field(description="Which synchronous endpoint the job runs.")
+    status: JobStatus = Field(
+        description="queued (waiting for one of the server's heavy-run slots), running, done, "
+        "failed or cancelled."
+    )
+    progress: float = Field(
+        ge=0.0,
+        le=1.0,
+        description="Share of the work done (0-1): Monte Carlo draws simulated, then the "
+        "summaries; for compare, the postures simulated and the perspectives ranked.",
+    )
+    message: str = Field(description="What the job is doing now, in a few words.")
+    created_at: str = Field(description="When the job was accepted (ISO 8601, UTC).")
+    started_at: str | None = Field(description="When it got a slot and started running.")
+    finished_at: str | None = Field(description="When it finished, failed or was cancelled.")
+    elapsed_ms: float | None = Field(description="Running time so far (or in all), in ms.")
+    expires_in_s: float | None = Field(
+        description="Seconds until a finished job (and its result) is forgotten (then 404)."
+    )
+    result: SimulateResult | dict[str, Any] | None = Field(
+        description="When done: exactly what POST /api/simulate (a SimulateResult) or "
+        "POST /api/compare answers for the same body."
+    )
+    error: str | None = Field(
+        description="When failed: one line naming the field, its value and what is allowed."
+    )
+    error_status: int | None = Field(
+        description="When failed: the HTTP status the synchronous endpoint would have given."
     )
 
 

@@ -34,9 +34,9 @@
     { path: "power.ppp_multiplier.CHN", label: "Chinese purchasing power", min: 1, max: 3,
       step: 0.1, fmt: (v) => "×" + v.toFixed(1),
       help: "Military goods a yuan buys relative to the exchange rate (studies: 1.5–2)." },
-    { path: "burden.threat_response", label: "European responsiveness", min: 0, max: 0.03,
-      step: 0.001, fmt: (v) => (100 * v).toFixed(1) + " pts", judgement: true,
-      help: "Extra defence spending (points of GDP) per unit of perceived threat (provisional)." },
+    { path: "burden.threat_response", label: "European responsiveness", min: 0, max: 0.2,
+      step: 0.002, fmt: (v) => (100 * v).toFixed(1) + " pts",
+      help: "Extra defence spending (points of GDP) per unit of perceived threat; fitted on European allies 1990–2024." },
     { path: "economy.growth.default", label: "GDP growth", min: -0.01, max: 0.04, step: 0.001,
       fmt: (v) => (100 * v).toFixed(1) + "%/yr",
       help: "Real GDP growth of European allies without their own IMF rate." },
@@ -49,8 +49,14 @@
     mapVar: "threat_RUS", det: { a: null, b: null }, mc: null, compare: null,
     postures: {}, details: {}, params: {}, perspectives: [], limits: {}, geo: null,
   };
-  window.nfLatency = []; // slider input -> last plotly_afterplot of the charts on screen, ms
-  window.nfFetchMs = []; // slider input -> simulation results parsed, ms (both read by benchmarks)
+  // Read by benchmarks/service_load.py and the browser tests (all in ms, from the input event's
+  // own timestamp): nfLatency = input -> every chart on screen finished drawing (Plotly's
+  // promise resolved, i.e. after plotly_afterplot or the end of its transition);
+  // nfFrameMs = input -> the next animation frame after that (the pixels are being painted);
+  // nfFetchMs = input -> simulation results parsed.
+  window.nfLatency = [];
+  window.nfFrameMs = [];
+  window.nfFetchMs = [];
   window.nfRenders = 0;
 
   const $ = (id) => document.getElementById(id);
@@ -62,13 +68,13 @@
     if (m) { sessionStorage.setItem("nfToken", decodeURIComponent(m[1])); }
     return sessionStorage.getItem("nfToken");
   }
-  async function api(path, body, signal) {
+  async function api(path, body, signal, method) {
     const headers = { Accept: "application/json" };
     const t = token();
     if (t) headers.Authorization = "Bearer " + t;
     if (body !== undefined) headers["Content-Type"] = "application/json";
     const resp = await fetch(API + path, {
-      method: body === undefined ? "GET" : "POST", headers, signal,
+      method: method || (body === undefined ? "GET" : "POST"), headers, signal,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!resp.ok) {
@@ -81,9 +87,6 @@
   }
   function scenarioBody(posture) {
     return { posture, overrides: { ...state.overrides } };
-  }
-  function simulate(posture, draws, seed, signal) {
-    return api("/simulate", { scenario: scenarioBody(posture), draws, seed, horizon: state.horizon }, signal);
   }
   function setStatus(el, text, error) {
     el.textContent = text;
@@ -109,6 +112,12 @@
     const box = $("sliders");
     box.innerHTML = "";
     for (const s of SLIDERS) {
+      // a (re)calibrated default outside the slider's span widens the span, never clamps it
+      for (const name of s.path === "horizon" ? [] : Object.keys(state.details)) {
+        const d = sliderDefault(s, name);
+        if (d > s.max) s.max = Number((Math.ceil(d / s.step) * s.step).toFixed(6));
+        if (d < s.min) s.min = Number((Math.floor(d / s.step) * s.step).toFixed(6));
+      }
       const id = "s-" + s.path.replace(/\./g, "-");
       const p = state.params[s.path];
       const tags = (s.lever ? '<span class="tag">posture lever</span>' : "") +
@@ -122,14 +131,15 @@
       box.appendChild(div);
       const input = div.querySelector("input");
       input.addEventListener("input", (ev) => {
+        const t0 = Math.min(ev.timeStamp, performance.now());
         const v = Number(ev.target.value);
         if (s.path === "horizon") {
           state.horizon = v;
         } else {
           state.overrides[s.path] = v;
         }
+        schedule(t0); // the request leaves now; the labels are updated while it runs
         syncSliders();
-        schedule(performance.now());
       });
     }
     syncSliders();
@@ -186,34 +196,36 @@
   }
 
   // ------------------------------------------------------------------ deterministic updates
-  let timer = null, inflight = null, pendingT0 = null;
+  // Every input starts its request at once and aborts the one still in flight (the server
+  // answers a central case in a few ms). Latency is counted from the oldest input whose result
+  // is not yet on screen, so an aborted request never hides waiting time.
+  let inflight = null, unservedT0 = null;
   function schedule(t0) {
-    if (pendingT0 === null) pendingT0 = t0;
-    clearTimeout(timer);
-    timer = setTimeout(update, 8); // light debounce; stale requests are aborted below
+    if (unservedT0 === null || t0 < unservedT0) unservedT0 = t0;
+    update();
   }
   async function update() {
-    const t0 = pendingT0 === null ? performance.now() : pendingT0;
-    pendingT0 = null;
+    const t0 = unservedT0 === null ? performance.now() : unservedT0;
     if (inflight) inflight.abort();
-    if (mcCtl) { mcCtl.abort(); }
+    if (mcTask) cancelMonteCarlo("Cancelled: a slider moved; the charts show the central case.");
     const ctl = new AbortController();
     inflight = ctl;
-    writeUrl();
     try {
-      const [ra, rb] = await Promise.all([
-        simulate(state.a, 0, 0, ctl.signal),
-        state.b ? simulate(state.b, 0, 0, ctl.signal) : Promise.resolve(null),
-      ]);
+      // one request for both postures: the central case of each
+      const postures = [state.a, state.b].filter(Boolean);
+      const { results } = await api("/simulate/central",
+        { scenarios: postures.map(scenarioBody), horizon: state.horizon }, ctl.signal);
+      const [ra, rb] = [results[0], results[1] || null];
       if (ctl.signal.aborted) return;
       window.nfFetchMs.push(performance.now() - t0);
       state.det = { a: ra, b: rb };
       state.mc = null;
       $("clear-mc").hidden = true;
       setStatus($("status"), statusLine(ra, rb));
-      await renderAll(t0);
+      await renderAll(t0, () => ctl.signal.aborted);
     } catch (err) {
       if (err.name === "AbortError") return;
+      unservedT0 = null; // nothing will be drawn for these inputs
       setStatus($("status"), "Error: " + err.message, true);
     } finally {
       if (inflight === ctl) inflight = null;
@@ -230,6 +242,33 @@
 
   // ------------------------------------------------------------------ charts
   const CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
+  // A slider move usually changes only the numbers of a chart, not its traces, titles, styles
+  // or axis ranges (those are rounded out, below). Then Plotly's transition path
+  // (layout.transition, duration 0) moves just the traces, without re-laying out axes, legend,
+  // titles and shapes: 2-3x cheaper than a full redraw. Anything else (another posture, Monte
+  // Carlo bands, the horizon, a re-sorted bar order, a new title, a moved axis range) gets a
+  // full Plotly.react, which is then the cheaper of the two. A chart whose numbers did not
+  // change is left alone.
+  const drawn = {};
+  const skipValues = (k, v) => (k === "y" || k === "range" ? undefined : v);
+  function plot(id, data, layout) {
+    const gd = $(id);
+    const shape = JSON.stringify(data, skipValues) + JSON.stringify(layout, skipValues);
+    const range = JSON.stringify(layout.yaxis && layout.yaxis.range);
+    const values = JSON.stringify(data.map((t) => t.y));
+    const last = drawn[id];
+    if (last && gd.data && last.shape === shape && last.range === range) {
+      if (last.values === values) return Promise.resolve(gd);
+      // the previous objects with only the numbers replaced: Plotly then sees no other change
+      // (it compares arrays by reference), so nothing but the traces redraw
+      data = last.data.map((t, i) => Object.assign({}, t, { y: data[i].y }));
+      layout = Object.assign({}, last.layout, { transition: { duration: 0 } });
+    } else {
+      delete layout.transition;
+    }
+    drawn[id] = { shape, range, values, data, layout };
+    return Plotly.react(gd, data, layout, CONFIG);
+  }
   function baseLayout(title, ytitle, extra) {
     return Object.assign({
       title: { text: title, font: { size: 15 }, x: 0.02, xanchor: "left", y: 0.985, yref: "container", yanchor: "top" },
@@ -280,6 +319,22 @@
     }
     return out;
   }
+  // Axis ranges are set here, rounded out to round steps, so that most slider moves leave the
+  // axes alone (a moved axis costs a full redraw).
+  function values(data) {
+    return data.flatMap((t) => (t.y || []).filter((v) => v != null && Number.isFinite(v)));
+  }
+  function linearRange(vals, minTop, cap) {
+    let top = 1.04 * Math.max(minTop, ...vals);
+    const step = Math.pow(10, Math.floor(Math.log10(top))) / 2;
+    top = Math.ceil(top / step - 1e-9) * step;
+    return [0, cap !== undefined ? Math.min(cap, top) : top];
+  }
+  function logRange(vals) {
+    const pos = vals.filter((v) => v > 0);
+    const lo = Math.log10(Math.min(1, ...pos)), hi = Math.log10(Math.max(1, ...pos));
+    return [Math.floor(4 * lo - 0.2) / 4, Math.ceil(4 * hi + 0.2) / 4]; // quarter decades
+  }
   function refLine(y, text) {
     return { type: "line", xref: "paper", x0: 0, x1: 1, y0: y, y1: y, line: { color: C.grey, width: 1, dash: "dot" },
       label: { text, textposition: "end", font: { size: 10, color: C.grey } } };
@@ -294,9 +349,8 @@
       shapes: [refLine(0.02, "2% guideline"), refLine(0.035, "3.5% pledge")],
     });
     layout.yaxis.tickformat = ".1%";
-    const top = Math.max(...data.flatMap((t) => (t.y || []).filter((v) => v != null)));
-    layout.yaxis.range = [0, Math.max(0.04, 1.08 * top)]; // keep the 3.5% pledge line in view
-    return Plotly.react("chart-burden", data, layout, CONFIG);
+    layout.yaxis.range = linearRange(values(data), 0.04); // keeps the 3.5% pledge line in view
+    return plot("chart-burden", data, layout);
   }
   function chartBalance() {
     const data = each((res, dashed, sfx) => THEATRES.flatMap(([t, label, col]) =>
@@ -307,15 +361,16 @@
     layout.yaxis.type = "log";
     layout.yaxis.tickvals = [0.125, 0.25, 0.5, 1, 2, 4, 8, 16];
     layout.yaxis.ticktext = ["⅛", "¼", "½", "1", "2", "4", "8", "16"];
-    return Plotly.react("chart-balance", data, layout, CONFIG);
+    layout.yaxis.range = logRange(values(data));
+    return plot("chart-balance", data, layout);
   }
   function chartRisk() {
     const data = each((res, dashed, sfx) => THEATRES.flatMap(([t, label, col]) =>
       lines(res, "cumulative_risk_" + t, label + sfx, col, dashed, ".1%")));
     const layout = baseLayout("Deterrence risk over time", "Probability of war by that year (%)");
     layout.yaxis.tickformat = ".0%";
-    layout.yaxis.rangemode = "tozero";
-    return Plotly.react("chart-risk", data, layout, CONFIG);
+    layout.yaxis.range = linearRange(values(data), 0.01, 1);
+    return plot("chart-risk", data, layout);
   }
   function allyList(res) {
     return res.countries.filter((c) => c.role === "ally");
@@ -342,8 +397,9 @@
     });
     layout.xaxis = { title: { text: "Ally (ISO 3166 code)" }, tickangle: -60, tickfont: { size: 10 }, linecolor: "#8a9099", automargin: true };
     layout.yaxis.tickformat = ".1%";
+    layout.yaxis.range = linearRange(values(data), 0.04);
     layout.margin.b = 70;
-    return Plotly.react("chart-allies", data, layout, CONFIG);
+    return plot("chart-allies", data, layout);
   }
 
   // Map: country polygons drawn as filled scatter traces (sinusoidal projection, 15°E).
@@ -459,9 +515,9 @@
     box.innerHTML = html + "</tbody></table>";
   }
 
-  // Charts on screen are redrawn first (that is what the reader sees; latency is measured to
-  // their last plotly_afterplot); the others follow one by one without blocking input, and
-  // are dropped if a newer update arrives.
+  // Charts on screen are redrawn first (that is what the reader sees; latency is measured
+  // until every one of them has finished drawing); the others follow a moment later, one by
+  // one, and are dropped if a newer update arrives.
   const CHARTS = { "chart-burden": chartBurden, "chart-balance": chartBalance, "chart-risk": chartRisk,
     "chart-allies": chartAllies, "chart-map": chartMap };
   const visible = new Set(Object.keys(CHARTS));
@@ -478,22 +534,27 @@
     if (document.readyState !== "loading") Object.keys(CHARTS).forEach((id) => io.observe($(id)));
   }
   const stale = new Set();
-  let lastAfterplot = 0, generation = 0;
-  async function renderAll(t0) {
+  const REST_DELAY_MS = 120;
+  let generation = 0;
+  async function renderAll(t0, superseded) {
     const gen = ++generation;
-    const started = performance.now();
-    lastAfterplot = 0;
     const first = Object.keys(CHARTS).filter((id) => visible.has(id) || !$(id).data);
     const rest = Object.keys(CHARTS).filter((id) => !first.includes(id));
     await Promise.all(first.map((id) => CHARTS[id]()));
-    const end = lastAfterplot >= started ? lastAfterplot : performance.now();
-    if (t0 !== undefined) window.nfLatency.push(end - t0);
+    if (t0 !== undefined && !(superseded && superseded())) {
+      const end = performance.now(); // every chart on screen has finished drawing
+      window.nfLatency.push(end - t0);
+      unservedT0 = null;
+      requestAnimationFrame(() => setTimeout(() => window.nfFrameMs.push(performance.now() - t0), 0));
+    }
+    writeUrl(); // after drawing: a new URL makes the browser look up the page icon again
     renderDiff();
-    listenAfterplot();
     for (const id of rest) stale.add(id);
     window.nfRenders += 1;
+    // charts off screen follow a moment later, one per task, unless a newer update came
+    // (while a slider is being dragged they would only hold up the next redraw)
     for (const id of rest) {
-      await new Promise((r) => setTimeout(r, 0));
+      await new Promise((r) => setTimeout(r, REST_DELAY_MS));
       if (gen !== generation) return;
       if (stale.delete(id)) await CHARTS[id]();
     }
@@ -502,45 +563,114 @@
     return Promise.all([chartAllies(), chartMap()]);
   }
 
+  // ------------------------------------------------------------------ background jobs
+  // Monte Carlo and ranking run as server jobs (POST /api/jobs/...): the page polls their
+  // progress, shows it as "Running… 40%" on a progress bar, and can cancel them (DELETE).
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const POLL_MS = 200;
+  function deleteJob(id, keepalive) {
+    const headers = {};
+    const t = token();
+    if (t) headers.Authorization = "Bearer " + t;
+    return fetch(API + "/jobs/" + encodeURIComponent(id), { method: "DELETE", headers, keepalive: !!keepalive }).catch(() => null);
+  }
+  function showProgress(prefix, fraction, detail) {
+    const pct = Math.max(0, Math.min(100, Math.floor(100 * fraction)));
+    const bar = $(prefix + "-bar");
+    bar.setAttribute("aria-valuenow", String(pct));
+    bar.setAttribute("aria-valuetext", pct + "%" + (detail ? " — " + detail : ""));
+    bar.firstElementChild.style.width = pct + "%";
+    $(prefix + "-pct").textContent = "Running… " + pct + "%";
+    $(prefix + "-detail").textContent = detail || "";
+  }
+  function busy(prefix, on) {
+    $(prefix === "mc" ? "run-mc" : "run-compare").disabled = on;
+    $("cancel-" + prefix).hidden = !on;
+    $(prefix + "-progress").hidden = !on;
+    if (on) showProgress(prefix, 0, "starting");
+  }
+  // Start one job per body, poll until every one is done; resolves to their results.
+  async function runJobs(task, kind, bodies, onProgress) {
+    for (const body of bodies) {
+      const job = await api("/jobs/" + kind, body);
+      task.jobs.push(job.id);
+      if (task.cancelled) { deleteJob(job.id); break; }
+    }
+    while (!task.cancelled) {
+      const states = await Promise.all(task.jobs.map((id) => api("/jobs/" + encodeURIComponent(id))));
+      if (task.cancelled) break;
+      const failed = states.find((st) => st.status === "failed");
+      if (failed) throw new Error(failed.error);
+      if (states.some((st) => st.status === "cancelled")) throw new Error("the job was cancelled on the server");
+      onProgress(states.reduce((sum, st) => sum + st.progress, 0) / states.length, states);
+      if (states.every((st) => st.status === "done")) return states.map((st) => st.result);
+      await sleep(POLL_MS);
+    }
+    const err = new Error("cancelled");
+    err.name = "AbortError";
+    throw err;
+  }
+  function cancelTask(task) {
+    if (!task || task.cancelled) return;
+    task.cancelled = true;
+    for (const id of task.jobs) deleteJob(id);
+  }
+  function jobDetail(states, names) {
+    if (states.length === 1) return states[0].status === "queued" ? "waiting for a free slot on the server" : states[0].message.replace(/_/g, " ");
+    return states.map((st, i) => `${names[i]}: ${st.status === "done" ? "done" : st.status === "queued" ? "waiting" : Math.floor(100 * st.progress) + "%"}`).join(" · ");
+  }
+  window.addEventListener("pagehide", () => {
+    for (const task of [mcTask, cmpTask]) if (task && !task.cancelled) for (const id of task.jobs) deleteJob(id, true);
+  });
+
   // ------------------------------------------------------------------ Monte Carlo
-  let mcCtl = null;
+  let mcTask = null;
   async function runMonteCarlo() {
+    cancelTask(mcTask);
+    const task = { jobs: [], cancelled: false };
+    mcTask = task;
     const draws = Number($("draws").value);
     const seed = Math.max(0, Math.floor(Number($("seed").value) || 0));
-    const btn = $("run-mc");
-    if (mcCtl) mcCtl.abort();
-    const ctl = new AbortController();
-    mcCtl = ctl;
-    btn.disabled = true;
-    $("mc-progress").hidden = false;
-    const n = state.b ? 2 : 1;
+    const postures = [state.a, state.b].filter(Boolean);
+    const names = postures.map((p) => state.postures[p].short);
+    const n = postures.length;
     const t = performance.now();
+    busy("mc", true);
     setStatus($("mc-status"), `Running ${draws.toLocaleString("en")} draws × ${n} posture${n > 1 ? "s" : ""}…`);
     try {
-      const ra = await simulate(state.a, draws, seed, ctl.signal);
-      if (n > 1) setStatus($("mc-status"), `Posture 1 of 2 done; running ${state.postures[state.b].short}…`);
-      const rb = state.b ? await simulate(state.b, draws, seed, ctl.signal) : null;
-      state.mc = { a: ra, b: rb };
+      const bodies = postures.map((p) => ({ scenario: scenarioBody(p), draws, seed, horizon: state.horizon }));
+      const [ra, rb] = await runJobs(task, "simulate", bodies,
+        (f, states) => { if (mcTask === task) showProgress("mc", f, jobDetail(states, names)); });
+      if (mcTask !== task) return;
+      showProgress("mc", 1, "drawing the charts");
+      state.mc = { a: ra, b: rb || null };
       $("clear-mc").hidden = false;
       setStatus($("mc-status"), `Done in ${((performance.now() - t) / 1000).toFixed(1)} s. Moving a slider returns to the central case.`);
       setStatus($("status"), statusLine(ra, rb));
       await renderAll();
     } catch (err) {
-      if (err.name !== "AbortError") setStatus($("mc-status"), "Error: " + err.message, true);
-      else setStatus($("mc-status"), "Cancelled (a slider moved).");
+      if (err.name !== "AbortError" && mcTask === task) setStatus($("mc-status"), "Error: " + err.message, true);
     } finally {
-      btn.disabled = false;
-      $("mc-progress").hidden = true;
-      if (mcCtl === ctl) mcCtl = null;
+      if (mcTask === task) { mcTask = null; busy("mc", false); }
     }
+  }
+  function cancelMonteCarlo(reason) {
+    const task = mcTask;
+    if (!task) return;
+    cancelTask(task);
+    mcTask = null;
+    busy("mc", false);
+    setStatus($("mc-status"), reason || "Cancelled.");
   }
 
   // ------------------------------------------------------------------ compare (scorecard, SMAA)
+  let cmpTask = null;
   async function runCompare() {
-    const btn = $("run-compare");
-    btn.disabled = true;
-    $("cmp-progress").hidden = false;
+    cancelTask(cmpTask);
+    const task = { jobs: [], cancelled: false };
+    cmpTask = task;
     const draws = Number($("cmp-draws").value);
+    busy("cmp", true);
     setStatus($("cmp-status"), `Simulating ${Object.keys(state.postures).length} postures × ${draws} draws, ranking under ${state.perspectives.length} perspectives…`);
     try {
       const body = {
@@ -548,15 +678,25 @@
         draws, seed: Math.max(0, Math.floor(Number($("seed").value) || 0)), horizon: state.horizon,
         smaa_samples: 20000,
       };
-      state.compare = await api("/compare", body);
-      setStatus($("cmp-status"), `Done in ${(state.compare.elapsed_ms / 1000).toFixed(1)} s (run ${state.compare.run.run_id || ""}).`);
+      const [res] = await runJobs(task, "compare", [body],
+        (f, states) => { if (cmpTask === task) showProgress("cmp", f, jobDetail(states, ["ranking"])); });
+      if (cmpTask !== task) return;
+      state.compare = res;
+      setStatus($("cmp-status"), `Done in ${(res.elapsed_ms / 1000).toFixed(1)} s (run ${res.run.run_id || ""}).`);
       await Promise.all([chartScorecard(), chartSmaa()]);
     } catch (err) {
-      setStatus($("cmp-status"), "Error: " + err.message, true);
+      if (err.name !== "AbortError" && cmpTask === task) setStatus($("cmp-status"), "Error: " + err.message, true);
     } finally {
-      btn.disabled = false;
-      $("cmp-progress").hidden = true;
+      if (cmpTask === task) { cmpTask = null; busy("cmp", false); }
     }
+  }
+  function cancelCompare() {
+    const task = cmpTask;
+    if (!task) return;
+    cancelTask(task);
+    cmpTask = null;
+    busy("cmp", false);
+    setStatus($("cmp-status"), "Cancelled.");
   }
   function emptyChart(id, title, note) {
     return Plotly.react(id, [], {
@@ -776,19 +916,13 @@
     });
     $("perspective").addEventListener("change", () => chartSmaa());
     $("run-mc").addEventListener("click", runMonteCarlo);
+    $("cancel-mc").addEventListener("click", () => cancelMonteCarlo("Cancelled."));
+    $("cancel-cmp").addEventListener("click", cancelCompare);
     $("clear-mc").addEventListener("click", () => schedule(performance.now()));
     $("run-compare").addEventListener("click", runCompare);
     $("dl-yaml").addEventListener("click", downloadYaml);
     $("dl-csv").addEventListener("click", downloadCsv);
     $("share").addEventListener("click", share);
-  }
-  let listening = false;
-  function listenAfterplot() {
-    if (listening) return;
-    listening = true;
-    for (const id of ["chart-burden", "chart-balance", "chart-risk", "chart-allies", "chart-map"]) {
-      $(id).on("plotly_afterplot", () => { lastAfterplot = performance.now(); });
-    }
   }
   function start() {
     if (typeof Plotly === "undefined") {
