@@ -120,14 +120,23 @@ ZIG_KI, ZIG_WI, ZIG_FI = _ziggurat_tables()
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
+def philox_round(c0, c1, c2, c3, k0, k1):
+    """One Philox4x32 round on 32-bit words held in uint64 (Salmon et al. 2011)."""
+    p0 = PHILOX_M0 * c0
+    p1 = PHILOX_M1 * c2
+    return (
+        ((p1 >> SHIFT32) ^ c1 ^ k0) & MASK32,
+        p1 & MASK32,
+        ((p0 >> SHIFT32) ^ c3 ^ k1) & MASK32,
+        p0 & MASK32,
+    )
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
 def philox4x32(c0, c1, c2, c3, k0, k1):
     """Philox4x32-10 of counter (c0..c3) under key (k0, k1); all uint64 holding 32-bit words."""
     for _ in range(10):
-        p0 = PHILOX_M0 * c0
-        p1 = PHILOX_M1 * c2
-        n0 = ((p1 >> SHIFT32) ^ c1 ^ k0) & MASK32
-        n2 = ((p0 >> SHIFT32) ^ c3 ^ k1) & MASK32
-        c0, c1, c2, c3 = n0, p1 & MASK32, n2, p0 & MASK32
+        c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, k0, k1)
         k0 = (k0 + PHILOX_W0) & MASK32
         k1 = (k1 + PHILOX_W1) & MASK32
     return c0, c1, c2, c3
@@ -283,19 +292,6 @@ def dynamic_noise(k0, k1, g0, n, ny, nt, nr, nc):
         for k in range(ny):
             year_noise(buf, out[d, k], g0 + d, k, nt, nr, nc, k0, k1)
     return out
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def philox_round(c0, c1, c2, c3, k0, k1):
-    """One Philox4x32 round on 32-bit words held in uint64 (as in :func:`philox4x32`)."""
-    p0 = PHILOX_M0 * c0
-    p1 = PHILOX_M1 * c2
-    return (
-        ((p1 >> SHIFT32) ^ c1 ^ k0) & MASK32,
-        p1 & MASK32,
-        ((p0 >> SHIFT32) ^ c3 ^ k1) & MASK32,
-        p0 & MASK32,
-    )
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -629,6 +625,8 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
     memory_left = np.empty((ns, bs))
     outstanding = np.empty((nc, bs))
     lost = np.empty(bs)
+    a_ip_b = np.empty(bs)  # adversary's delivered power in the Indo-Pacific (solved budget)
+    c_oth_b = np.empty(bs)  # the coalition's there without the US
     surging = np.empty(nt, dtype=np.bool_)
     keep_out = 1.0 - 1.0 / rebuild_years
     ip = 1  # THEATRES.index("indo_pacific"): the theatre of the solved US budget
@@ -772,14 +770,21 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
             if solve and k > 0:
                 sp = supporter[ip]
                 for d in range(nb):
-                    a_ip = 0.0
-                    c_oth = 0.0
-                    for i in range(nc):
-                        if i == us:
-                            continue
-                        dl = shares0[i, ip] * p[i, d] * fac[i, ip, d]
-                        a_ip += dl * adv_m[i, ip]
-                        c_oth += dl * coal_m[i, ip]
+                    a_ip_b[d] = 0.0
+                    c_oth_b[d] = 0.0
+                for i in range(nc):  # in country order, a loop over draws per country
+                    if i == us:
+                        continue
+                    sh = shares0[i, ip]
+                    am = adv_m[i, ip]
+                    cm = coal_m[i, ip]
+                    for d in range(nb):
+                        dl = sh * p[i, d] * fac[i, ip, d]
+                        a_ip_b[d] += dl * am
+                        c_oth_b[d] += dl * cm
+                for d in range(nb):
+                    a_ip = a_ip_b[d]
+                    c_oth = c_oth_b[d]
                     if sp >= 0:
                         a_ip = a_ip + align_b[k, d] * support * p[sp, d]
                     per_unit = us_sh[ip, d] * fac_us[ip, d] * ppp_b[us, d]
