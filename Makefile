@@ -36,7 +36,7 @@ test: $(STAMP_DEV) lint typecheck chromium
 	$(BIN)/python -m pytest
 
 data: $(STAMP_DEV)
-	$(BIN)/python scripts/build_data.py --raw ../shared/data/raw
+	$(BIN)/python scripts/build_data.py --raw data/raw
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

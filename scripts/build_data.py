@@ -1,6 +1,6 @@
 """Regenerate the bundled data tables from the raw source folder.
 
-Example: python scripts/build_data.py --raw ../shared/data/raw
+Example: python scripts/build_data.py --raw data/raw
 """
 
 from __future__ import annotations

@@ -11,9 +11,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def raw_folder() -> Path:
-    """``$NATOFUTURES_RAW`` or ``<repo>/../shared/data/raw``."""
+    """``$NATOFUTURES_RAW`` or the raw sources shipped in the repo, ``<repo>/data/raw``."""
     env = os.environ.get("NATOFUTURES_RAW", "")
-    return Path(env) if env else REPO.parent / "shared" / "data" / "raw"
+    return Path(env) if env else REPO / "data" / "raw"
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +23,6 @@ def raw_dir() -> Path:
     if not (path / "sipri_milex").is_dir():
         pytest.fail(
             f"raw data folder not found at {path}: set NATOFUTURES_RAW to the data/raw folder "
-            "(CI has it at ../shared/data/raw relative to the clone)"
+            "(the repo ships it at data/raw)"
         )
     return path

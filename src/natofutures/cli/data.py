@@ -33,7 +33,7 @@ data_app = typer.Typer(
         '[dim]natofutures data sql "SELECT iso3, burden FROM panel WHERE year = 2024"[/]\n\n'
         "[dim]natofutures data sources[/]\n\n"
         "[dim]natofutures data check --since 1990[/]\n\n"
-        "[dim]natofutures data build --raw ../shared/data/raw[/]"
+        "[dim]natofutures data build --raw data/raw[/]"
     ),
     no_args_is_help=True,
     rich_markup_mode="rich",
@@ -488,7 +488,7 @@ def build_cmd(
 ) -> None:
     """Regenerate every bundled table from the raw source folder (deterministic).
 
-    Example: natofutures data build --raw ../shared/data/raw
+    Example: natofutures data build --raw data/raw
     """
     from natofutures.data.build import write_tables
 
