@@ -9,9 +9,9 @@ passage of the essay it encodes; ``docs/decision.md`` gives the formulas in pros
     us_cost                   trillion 2015 US$          lower   Model 1: opportunity cost
     europe_risk               % over horizon             lower   Models 1 and 4
     indo_pacific_risk         % over horizon             lower   Model 1: threats greater in Asia
-    european_self_reliance    % of NATO power in Europe  higher  Model 4
+    european_self_reliance    % of adversary power       higher  Model 4
     burden_equity             index 0–1                  higher  Model 1: "skewed" burdens
-    entrapment                expected crises            lower   Model 1: peripheral conflicts
+    entrapment                expected wars (US share)   lower   Model 1: peripheral conflicts
     intra_european_stability  index 0–1                  higher  Model 1: "American pacifier"
     cohesion                  index 0–1                  higher  Model 1: clear alliance leader
     autocratic_alignment      index 0–1                  lower   Model 2: ties among autocracies
@@ -91,10 +91,10 @@ _ALL = (
     Criterion(
         "european_self_reliance",
         "European self-reliance",
-        "% of NATO power in Europe",
+        "% of adversary power in Europe",
         1,
         "Model 4: 'Europe taking primary responsibility for its own security'",
-        "European allies' share of NATO power delivered to Europe, mean over the horizon",
+        "power European allies deliver to Europe as % of the adversaries' there, mean over horizon",
     ),
     Criterion(
         "burden_equity",
@@ -107,11 +107,11 @@ _ALL = (
     Criterion(
         "entrapment",
         "Entrapment",
-        "expected crises",
+        "expected wars (US share)",
         -1,
         "Model 1: 'drag the United States into peripheral conflicts that may not always be "
         "vital'; Model 2: 'crusading organization'",
-        "expected peripheral crises the US is drawn into over the horizon",
+        "expected wars in Europe and out of area the US is drawn into (hazard × US share)",
     ),
     Criterion(
         "intra_european_stability",
@@ -128,7 +128,8 @@ _ALL = (
         1,
         "Model 1: 'a clear alliance leader ... more rapid and consistent decision-making'; "
         "Model 3: 'states balance not against power alone but against threats'",
-        "mean of leadership (largest ally's share of NATO power) and threat alignment",
+        "mean of leadership (HHI of power in Europe) and shared threat (what allies fear vs "
+        "where the alliance's power goes)",
     ),
     Criterion(
         "autocratic_alignment",
@@ -136,7 +137,8 @@ _ALL = (
         "index 0–1",
         -1,
         "Model 2: 'bound to reinforce ties among the latter and discourage ... divide-and-rule'",
-        "Russia–China alignment pressure from ideological framing and joint containment",
+        "Russia–China alignment from their ATOP tie, the joint threat of one coalition facing "
+        "both, and ideological framing",
     ),
     Criterion(
         "partner_strain",
@@ -482,8 +484,9 @@ def partner_strain(ds: xr.Dataset, ctx: Context) -> np.ndarray:
         autocratic = sum(ctx.autocracy.values())
         return np.full(ds.sizes["draw"], float(iota * autocratic))
     gdp = ds["gdp"].sel(country=have)
-    index = xr.DataArray([ctx.autocracy_index[c] for c in have], dims="country",
-                         coords={"country": have})
+    index = xr.DataArray(
+        [ctx.autocracy_index[c] for c in have], dims="country", coords={"country": have}
+    )
     weighted = (gdp * index).sum("country") / gdp.sum("country")
     return _values(iota * weighted.mean("year"))
 
@@ -496,25 +499,30 @@ def transatlantic_rancor(ds: xr.Dataset, ctx: Context) -> np.ndarray:
     - spending: the pledge path in force (2% from 2014, rising linearly to the 3.5% core
       target of The Hague by 2035) minus each European ally's burden, floored at 0,
       GDP-weighted;
-    - the Indo-Pacific: ``guarantee · containment · INDO_PACIFIC_ASK`` of European power asked,
-      ``INDO_PACIFIC_RELEVANCE · europe.indo_pacific_share`` delivered; the shortfall times the
-      European burden.
+    - the Indo-Pacific: ``guarantee · containment · INDO_PACIFIC_ASK`` of European power asked
+      (a judgement on what the US asks, see ``parameters/criteria.yaml``), and
+      ``INDO_PACIFIC_RELEVANCE · Σ_EU P[i→indo_pacific] / Σ_EU P_i`` delivered: the share of
+      European power the engine delivers to the Indo-Pacific after projection losses
+      (MODEL.md 3.6); the shortfall times the European burden.
     """
     eur = _members(ds, ctx.european)
     years = [int(y) for y in ds["year"].values]
-    ask = np.array([ctx.pledge_path.get(y, 0.0) for y in years])
+    pledge = np.array([ctx.pledge_path.get(y, 0.0) for y in years])
     burden = ds["burden"].sel(country=eur).transpose("draw", "year", "country")
     gdp = ds["gdp"].sel(country=eur).transpose("draw", "year", "country")
-    gap = np.maximum(ask[np.newaxis, :, np.newaxis] - _values(burden), 0.0)
+    gap = np.maximum(pledge[np.newaxis, :, np.newaxis] - _values(burden), 0.0)
     w = _values(gdp)
     spending_gap = (gap * w).sum(axis=-1) / w.sum(axis=-1)
     lv, jp = ctx.levers, ctx.judgement
     ask = jp.get("indo_pacific_ask", INDO_PACIFIC_ASK)
     relevance = jp.get("indo_pacific_relevance", INDO_PACIFIC_RELEVANCE)
     asked = lv["us.guarantee"] * lv["framing.containment"] * ask
-    delivered = relevance * lv["europe.indo_pacific_share"]
+    sent = _theatre_power(ds, ctx.european, "indo_pacific") / ds["power"].sel(country=eur).sum(
+        "country"
+    )
+    delivered = relevance * _values(sent.transpose("draw", "year"))
     eu_burden = _values(_european_burden(ds, ctx).transpose("draw", "year"))
-    indo_gap = max(asked - delivered, 0.0) * eu_burden
+    indo_gap = np.maximum(asked - delivered, 0.0) * eu_burden
     return 100.0 * (spending_gap + indo_gap).mean(axis=1)
 
 
@@ -562,7 +570,6 @@ _LEVERS = (
     "framing.ideological",
     "framing.containment",
     "us.guarantee",
-    "europe.indo_pacific_share",
     "alignment.framing_effect",
 )
 
@@ -706,3 +713,82 @@ def _scenario_from_json(text: str) -> Scenario:
     from natofutures.scenario import Scenario as _Scenario
 
     return _Scenario.model_validate(json.loads(text))
+
+
+# ----------------------------------------------------------------------------- channels
+def _swap(ds: xr.Dataset, donor: xr.Dataset) -> xr.Dataset:
+    """``ds`` with its :data:`SETTING_VARIABLES` taken from ``donor``."""
+    names = [v for v in SETTING_VARIABLES if v in ds and v in donor]
+    return ds.assign({v: donor[v] for v in names})
+
+
+def channel_effects(
+    runs: dict[str, tuple[xr.Dataset, Scenario | None]],
+    base: str = "business_as_usual",
+    judgement: dict[str, float] | None = None,
+) -> pd.DataFrame:
+    """How much of each criterion's difference from ``base`` comes through mechanisms.
+
+    A one-at-a-time check (the Shapley attribution of ``compare`` is the full method). For a
+    posture P and the base B, with ``f`` the criterion's mean over draws:
+
+    - ``mechanism``: ``f(run of P with B's settings, B's levers) − f(B)``: what the engine's
+      simulated variables of P change when every posture setting is held at B's;
+    - ``setting``: ``f(run of B with P's settings, P's levers) − f(B)``: what P's levers
+      change directly, and through the engine variables that restate them
+      (:data:`SETTING_VARIABLES`), when the simulated variables are held at B's;
+    - ``interaction``: ``total − mechanism − setting``.
+
+    ``runs`` maps posture name to (its engine Dataset, its scenario); all Datasets must have
+    the same draws and years. Returns one row per (criterion, posture ≠ base), in the
+    criterion's unit, with ``mechanism_share = |mechanism| / (|mechanism| + |setting|)``
+    (NaN when neither moves it).
+    """
+    if base not in runs:
+        raise InputError(f"criteria: base posture {base!r} is not among {sorted(runs)}")
+    ds_b = _projection(runs[base][0])
+    ctx_b = context(runs[base][1], judgement)
+    rows = []
+    for name, (ds, scenario) in runs.items():
+        if name == base:
+            continue
+        ds_p = _projection(ds)
+        if ds_p.sizes != ds_b.sizes:
+            raise InputError(
+                f"criteria: run {name!r} has sizes {dict(ds_p.sizes)}, the base has "
+                f"{dict(ds_b.sizes)}; channel_effects needs the same draws and years"
+            )
+        ctx_p = context(scenario, judgement)
+        mech_ds, set_ds = _swap(ds_p, ds_b), _swap(ds_b, ds_p)
+        for crit in SIMULATED:
+            f = FORMULAS[crit]
+            ref = float(np.mean(f(ds_b, ctx_b)))
+            total = float(np.mean(f(ds_p, ctx_p))) - ref
+            mech = float(np.mean(f(mech_ds, ctx_b))) - ref
+            sett = float(np.mean(f(set_ds, ctx_p))) - ref
+            denom = abs(mech) + abs(sett)
+            rows.append(
+                {
+                    "criterion": crit,
+                    "posture": name,
+                    "total": total,
+                    "mechanism": mech,
+                    "setting": sett,
+                    "interaction": total - mech - sett,
+                    "mechanism_share": abs(mech) / denom if denom > 0 else float("nan"),
+                }
+            )
+    return pd.DataFrame(rows).set_index(["criterion", "posture"])
+
+
+def mostly_mechanisms(effects: pd.DataFrame, rel_tol: float = 1e-9) -> list[str]:
+    """Criteria that differ between postures, more through mechanisms than settings.
+
+    Summed over postures: ``Σ|mechanism| > Σ|setting|`` and ``Σ|total|`` above ``rel_tol``
+    of the criterion's largest channel (so a criterion that does not move is not counted).
+    """
+    a = effects.abs().groupby(level="criterion").sum()
+    scale = a[["total", "mechanism", "setting"]].max(axis=1)
+    moves = a["total"] > rel_tol * scale.where(scale > 0, 1.0)
+    keep = moves & (a["mechanism"] > a["setting"]) & (scale > 0)
+    return [c for c in SIMULATED if c in keep.index and bool(keep[c])]
