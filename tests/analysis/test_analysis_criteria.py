@@ -215,6 +215,47 @@ def test_judgement_overrides_are_checked_and_used() -> None:
         cr.context(judgement={"nope": 0.1})
 
 
+def test_judgements_can_differ_per_draw_for_a_sensitivity_analysis() -> None:
+    """One value per draw gives each draw the criterion it gets with that value alone."""
+    ds = synthetic(draws=2)
+    ds["delivered"].loc[{"country": "DEU", "theatre": "indo_pacific"}] = 40.0
+    proj = cr._projection(ds)
+    lv = {**LEVERS, "framing.containment": 1.0}
+
+    def ctx_with(judgement: dict[str, object]) -> Context:
+        base = cr.context(judgement=judgement)  # type: ignore[arg-type]
+        return Context(
+            **{
+                **base.__dict__,
+                "european": ("DEU", "POL"),
+                "levers": lv,
+                "allies": ("USA", "DEU", "POL"),
+                "pledge_path": {2025: 0.035, 2026: 0.035},
+            }
+        )
+
+    both = ctx_with(
+        {"indo_pacific_ask": np.array([0.10, 0.20]), "atop_tie_russia_china": [0.2, 0.6]}
+    )
+    got = {n: cr.FORMULAS[n](proj, both) for n in ("transatlantic_rancor", "autocratic_alignment")}
+    for i, (ask, tie) in enumerate([(0.10, 0.2), (0.20, 0.6)]):
+        one = ctx_with({"indo_pacific_ask": ask, "atop_tie_russia_china": tie})
+        for n, v in got.items():
+            assert v[i] == pytest.approx(cr.FORMULAS[n](proj, one)[i]), n
+    assert got["transatlantic_rancor"][1] > got["transatlantic_rancor"][0]
+    with pytest.raises(InputError, match="indo_pacific_ask has 3 values; the run has 2 draws"):
+        cr.FORMULAS["transatlantic_rancor"](proj, ctx_with({"indo_pacific_ask": np.full(3, 0.15)}))
+    with pytest.raises(InputError, match="outside its range"):
+        cr.context(judgement={"indo_pacific_ask": np.array([0.15, 0.5])})
+
+
+def test_judgement_uncertainties_feed_the_sensitivity_analysis() -> None:
+    unc = {u.name: u for u in cr.judgement_uncertainties()}
+    assert set(unc) == {f"criteria.{n}" for n in cr.judgement_parameters()}
+    ask = unc["criteria.indo_pacific_ask"]
+    assert (ask.low, ask.high) == (0.10, 0.20) and ask.unit
+
+
 def test_atop_tie_matches_the_bundled_raw_data() -> None:
     """China-Russia in ATOP v5's last year: non-aggression and consultation, no more."""
     from pathlib import Path

@@ -206,6 +206,21 @@ def judgement_parameters() -> dict[str, dict[str, Any]]:
     return {str(k): dict(v) for k, v in raw.items()}
 
 
+def judgement_uncertainties() -> list[Any]:
+    """The criteria's constants as :class:`~natofutures.analysis.sensitivity.Uncertainty`.
+
+    Named ``criteria.<name>`` so that a sensitivity analysis can tell them from the engine's
+    parameters; pass the sampled values back (without the prefix) as
+    ``evaluate(ds, scenario, judgement={name: values_per_draw})``.
+    """
+    from natofutures.analysis.sensitivity import Uncertainty
+
+    return [
+        Uncertainty(f"criteria.{name}", float(e["range"][0]), float(e["range"][1]), str(e["unit"]))
+        for name, e in judgement_parameters().items()
+    ]
+
+
 def _judgement_value(name: str) -> float:
     return float(judgement_parameters()[name]["value"])
 
@@ -242,7 +257,11 @@ NEEDED_VARIABLES = (
 )
 
 
-def _default_judgement() -> dict[str, float]:
+#: A criteria constant: one number, or one value per draw.
+Judgement = float | np.ndarray
+
+
+def _default_judgement() -> dict[str, Judgement]:
     return {name: float(e["value"]) for name, e in judgement_parameters().items()}
 
 
@@ -260,7 +279,7 @@ class Context:
     adversaries: tuple[str, ...] = ("RUS", "BLR", "CHN", "IRN")
     #: iso3 -> 1 − democracy (data); with it partner_strain weights by the simulated GDP
     autocracy_index: dict[str, float] = field(default_factory=dict)
-    judgement: dict[str, float] = field(default_factory=_default_judgement)
+    judgement: dict[str, Judgement] = field(default_factory=_default_judgement)
 
 
 def _values(da: Any) -> np.ndarray:
@@ -461,7 +480,7 @@ def autocratic_alignment(ds: xr.Dataset, ctx: Context) -> np.ndarray:
     dictatorships is bound to reinforce ties among the latter"). Each pushes independently
     towards alignment (a noisy-or), so the index stays in 0–1 without clipping.
     """
-    tie = ctx.judgement.get("atop_tie_russia_china", ATOP_TIE_RUSSIA_CHINA)
+    tie = _per_draw(ctx.judgement.get("atop_tie_russia_china", ATOP_TIE_RUSSIA_CHINA), ds, "tie")
     lv = ctx.levers
     framing = lv["alignment.framing_effect"] * lv["framing.ideological"]
     apart = (1.0 - tie) * (1.0 - joint_threat(ds, ctx)) * (1.0 - framing)
@@ -514,15 +533,16 @@ def transatlantic_rancor(ds: xr.Dataset, ctx: Context) -> np.ndarray:
     w = _values(gdp)
     spending_gap = (gap * w).sum(axis=-1) / w.sum(axis=-1)
     lv, jp = ctx.levers, ctx.judgement
-    ask = jp.get("indo_pacific_ask", INDO_PACIFIC_ASK)
-    relevance = jp.get("indo_pacific_relevance", INDO_PACIFIC_RELEVANCE)
+    ask = _per_draw(jp.get("indo_pacific_ask", INDO_PACIFIC_ASK), ds, "indo_pacific_ask")
+    relevance = _per_draw(
+        jp.get("indo_pacific_relevance", INDO_PACIFIC_RELEVANCE), ds, "indo_pacific_relevance"
+    )
     asked = lv["us.guarantee"] * lv["framing.containment"] * ask
     sent = _theatre_power(ds, ctx.european, "indo_pacific") / ds["power"].sel(country=eur).sum(
         "country"
     )
-    delivered = relevance * _values(sent.transpose("draw", "year"))
-    eu_burden = _values(_european_burden(ds, ctx).transpose("draw", "year"))
-    indo_gap = np.maximum(asked - delivered, 0.0) * eu_burden
+    short = np.maximum(asked - relevance * sent, 0.0) * _european_burden(ds, ctx)
+    indo_gap = _values(short.transpose("draw", "year"))
     return 100.0 * (spending_gap + indo_gap).mean(axis=1)
 
 
@@ -638,7 +658,9 @@ def _country_groups() -> _Groups:
     )
 
 
-def context(scenario: Scenario | None = None, judgement: dict[str, float] | None = None) -> Context:
+def context(
+    scenario: Scenario | None = None, judgement: dict[str, Judgement] | None = None
+) -> Context:
     """The :class:`Context` for a scenario (levers in force) and the bundled data.
 
     ``judgement`` overrides constants of ``parameters/criteria.yaml`` by name (e.g. for a
@@ -667,34 +689,60 @@ def context(scenario: Scenario | None = None, judgement: dict[str, float] | None
     )
 
 
-def _checked_judgement(overrides: dict[str, float] | None) -> dict[str, float]:
-    """The criteria's constants with ``overrides`` applied, each checked against its range."""
+def _checked_judgement(overrides: dict[str, Judgement] | None) -> dict[str, Judgement]:
+    """The criteria's constants with ``overrides`` applied, each checked against its range.
+
+    A value is a number, or a 1-D array with one value per draw (a sensitivity analysis
+    that runs its samples as the draws of one engine call).
+    """
     params = judgement_parameters()
-    out = _default_judgement()
+    out: dict[str, Judgement] = dict(_default_judgement())
     for name, value in (overrides or {}).items():
         if name not in params:
             allowed = ", ".join(sorted(params))
             raise InputError(f"criteria: judgement {name!r} is unknown; allowed: {allowed}")
         low, high = (float(x) for x in params[name]["range"])
-        if not isinstance(value, int | float) or not low <= float(value) <= high:
+        arr = np.asarray(value, dtype=np.float64) if _numeric(value) else None
+        if arr is None or arr.ndim > 1 or not ((arr >= low) & (arr <= high)).all():
             raise InputError(
                 f"criteria: judgement {name} = {value!r} is outside its range [{low}, {high}]"
             )
-        out[name] = float(value)
+        out[name] = float(arr) if arr.ndim == 0 else arr
     return out
+
+
+def _numeric(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    return isinstance(value, np.ndarray | list | tuple) and np.asarray(value).dtype.kind in "iuf"
+
+
+def _per_draw(value: Judgement, ds: xr.Dataset, name: str) -> float | xr.DataArray:
+    """A judgement as a number, or as a DataArray over the Dataset's draws."""
+    if isinstance(value, float | int):
+        return float(value)
+    if value.shape != (ds.sizes["draw"],):
+        raise InputError(
+            f"criteria: judgement {name} has {value.shape[0]} values; the run has "
+            f"{ds.sizes['draw']} draws (give one number or one value per draw)"
+        )
+    return xr.DataArray(value, dims="draw", coords={"draw": ds["draw"].values})
 
 
 def evaluate(
     ds: xr.Dataset,
     scenario: Scenario | None = None,
-    judgement: dict[str, float] | None = None,
+    judgement: dict[str, Judgement] | None = None,
 ) -> pd.DataFrame:
     """The 13 simulated criteria of one posture: a DataFrame of draws × criteria.
 
     ``ds`` is the engine's result for one scenario; ``scenario`` supplies the posture's levers
     (default: the scenario the engine recorded in ``ds.attrs["scenario_json"]``, else
     the defaults).
-    ``judgement`` overrides the criteria's constants (:func:`judgement_parameters`).
+    ``judgement`` overrides the criteria's constants (:func:`judgement_parameters`), each a
+    number or one value per draw.
     Units and directions are in :data:`CRITERIA`; ``feasibility`` is added by ``compare``.
     """
     if scenario is None and isinstance(ds.attrs.get("scenario_json"), str):
@@ -725,7 +773,7 @@ def _swap(ds: xr.Dataset, donor: xr.Dataset) -> xr.Dataset:
 def channel_effects(
     runs: dict[str, tuple[xr.Dataset, Scenario | None]],
     base: str = "business_as_usual",
-    judgement: dict[str, float] | None = None,
+    judgement: dict[str, Judgement] | None = None,
 ) -> pd.DataFrame:
     """How much of each criterion's difference from ``base`` comes through mechanisms.
 
