@@ -480,7 +480,8 @@ def autocratic_alignment(ds: xr.Dataset, ctx: Context) -> np.ndarray:
     dictatorships is bound to reinforce ties among the latter"). Each pushes independently
     towards alignment (a noisy-or), so the index stays in 0–1 without clipping.
     """
-    tie = _per_draw(ctx.judgement.get("atop_tie_russia_china", ATOP_TIE_RUSSIA_CHINA), ds, "tie")
+    name = "atop_tie_russia_china"
+    tie = _per_draw(ctx.judgement.get(name, ATOP_TIE_RUSSIA_CHINA), ds, name)
     lv = ctx.levers
     framing = lv["alignment.framing_effect"] * lv["framing.ideological"]
     apart = (1.0 - tie) * (1.0 - joint_threat(ds, ctx)) * (1.0 - framing)
