@@ -9,9 +9,9 @@ passage of the essay it encodes; ``docs/decision.md`` gives the formulas in pros
     us_cost                   trillion 2015 US$          lower   Model 1: opportunity cost
     europe_risk               % over horizon             lower   Models 1 and 4
     indo_pacific_risk         % over horizon             lower   Model 1: threats greater in Asia
-    european_self_reliance    % of NATO power in Europe  higher  Model 4
+    european_self_reliance    % of adversary power       higher  Model 4
     burden_equity             index 0–1                  higher  Model 1: "skewed" burdens
-    entrapment                expected crises            lower   Model 1: peripheral conflicts
+    entrapment                expected wars (US share)   lower   Model 1: peripheral conflicts
     intra_european_stability  index 0–1                  higher  Model 1: "American pacifier"
     cohesion                  index 0–1                  higher  Model 1: clear alliance leader
     autocratic_alignment      index 0–1                  lower   Model 2: ties among autocracies
@@ -29,7 +29,7 @@ every posture's other criteria at once, so :func:`evaluate` (one posture) leaves
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -91,10 +91,10 @@ _ALL = (
     Criterion(
         "european_self_reliance",
         "European self-reliance",
-        "% of NATO power in Europe",
+        "% of adversary power in Europe",
         1,
         "Model 4: 'Europe taking primary responsibility for its own security'",
-        "European allies' share of NATO power delivered to Europe, mean over the horizon",
+        "power European allies deliver to Europe as % of the adversaries' there, mean over horizon",
     ),
     Criterion(
         "burden_equity",
@@ -107,11 +107,11 @@ _ALL = (
     Criterion(
         "entrapment",
         "Entrapment",
-        "expected crises",
+        "expected wars (US share)",
         -1,
         "Model 1: 'drag the United States into peripheral conflicts that may not always be "
         "vital'; Model 2: 'crusading organization'",
-        "expected peripheral crises the US is drawn into over the horizon",
+        "expected wars in Europe and out of area the US is drawn into (hazard × US share)",
     ),
     Criterion(
         "intra_european_stability",
@@ -128,7 +128,8 @@ _ALL = (
         1,
         "Model 1: 'a clear alliance leader ... more rapid and consistent decision-making'; "
         "Model 3: 'states balance not against power alone but against threats'",
-        "mean of leadership (largest ally's share of NATO power) and threat alignment",
+        "mean of leadership (HHI of power in Europe) and shared threat (what allies fear vs "
+        "where the alliance's power goes)",
     ),
     Criterion(
         "autocratic_alignment",
@@ -136,7 +137,8 @@ _ALL = (
         "index 0–1",
         -1,
         "Model 2: 'bound to reinforce ties among the latter and discourage ... divide-and-rule'",
-        "Russia–China alignment pressure from ideological framing and joint containment",
+        "Russia–China alignment from their ATOP tie, the joint threat of one coalition facing "
+        "both, and ideological framing",
     ),
     Criterion(
         "partner_strain",
@@ -188,25 +190,79 @@ SIMULATED: tuple[str, ...] = tuple(n for n in CRITERION_NAMES if n != "feasibili
 
 # ----------------------------------------------------------------------------- formulas
 #
-# Judgement constants of the criteria (not of the engine). Each is documented in
-# docs/decision.md with its reasoning.
+# Constants of the criteria (not of the engine) live in ``parameters/criteria.yaml`` with
+# value, unit, range, source and a judgement flag; docs/decision.md explains each formula.
+
+
+@lru_cache(maxsize=1)
+def judgement_parameters() -> dict[str, dict[str, Any]]:
+    """The criteria's constants from ``parameters/criteria.yaml``: name -> entry.
+
+    Each entry has ``value``, ``unit``, ``range`` ([low, high], what a sensitivity analysis
+    should vary), ``judgement`` (True for a judgement, False for a value read from data) and
+    ``source``. Pass other values to :func:`evaluate` as ``judgement={name: value}``.
+    """
+    raw = load_yaml("criteria.yaml")["parameters"]
+    return {str(k): dict(v) for k, v in raw.items()}
+
+
+def judgement_uncertainties() -> list[Any]:
+    """The criteria's constants as :class:`~natofutures.analysis.sensitivity.Uncertainty`.
+
+    Named ``criteria.<name>`` so that a sensitivity analysis can tell them from the engine's
+    parameters; pass the sampled values back (without the prefix) as
+    ``evaluate(ds, scenario, judgement={name: values_per_draw})``.
+    """
+    from natofutures.analysis.sensitivity import Uncertainty
+
+    return [
+        Uncertainty(f"criteria.{name}", float(e["range"][0]), float(e["range"][1]), str(e["unit"]))
+        for name, e in judgement_parameters().items()
+    ]
+
+
+def _judgement_value(name: str) -> float:
+    return float(judgement_parameters()[name]["value"])
+
 
 #: Share of European allies' power the US asks for the Indo-Pacific at full containment
-#: (framing.containment = 1) while it still protects Europe (guarantee = 1). Judgement: a
-#: tenth to a fifth of European power is what "bring Europe's power potential to bear" against
-#: China would plausibly mean; 0.15 is the middle.
-INDO_PACIFIC_ASK = 0.15
+#: (framing.containment = 1) while it still protects Europe (guarantee = 1). Judgement, see
+#: ``parameters/criteria.yaml`` (range 0.10–0.20).
+INDO_PACIFIC_ASK = _judgement_value("indo_pacific_ask")
 
 #: Fraction of European power sent to the Indo-Pacific that counts as delivered there.
-#: Judgement from the essay, Model 3: European forces are built "to defend against and deter
-#: Russia" and "most of these forces would be irrelevant to any conflict involving China".
-INDO_PACIFIC_RELEVANCE = 0.5
+#: Judgement from the essay, Model 3 (range 0.25–0.75).
+INDO_PACIFIC_RELEVANCE = _judgement_value("indo_pacific_relevance")
 
-#: Peripheral crises per year on Europe's edge that could draw in a US first responder.
-#: Judgement: five in 1990–2024 (Bosnia 1995, Kosovo 1999, Georgia 2008, Ukraine 2014 and
-#: 2022), about 0.15 a year.
-PERIPHERAL_CRISIS_RATE_EUROPE = 0.15
+#: Depth of the Russia–China treaty tie in ATOP v5 (2018: non-aggression and consultation).
+ATOP_TIE_RUSSIA_CHINA = _judgement_value("atop_tie_russia_china")
 
+#: Engine variables that restate posture settings rather than simulate a mechanism: the US
+#: theatre allocation (the posture's shares, moved only by transition and re-engagement) and
+#: the Russia–China ``alignment`` (levers × judgement coefficients). :func:`channel_effects`
+#: counts a criterion's difference through these as "set by the posture".
+SETTING_VARIABLES = ("us_allocation", "alignment")
+
+#: Engine variables the criteria read (a caller may pass ``variables=`` to the engine).
+NEEDED_VARIABLES = (
+    "gdp",
+    "burden",
+    "spending",
+    "power",
+    "delivered",
+    "hazard",
+    "threat",
+    "us_allocation",
+    "energy_dependence",
+)
+
+
+#: A criteria constant: one number, or one value per draw.
+Judgement = float | np.ndarray
+
+
+def _default_judgement() -> dict[str, Judgement]:
+    return {name: float(e["value"]) for name, e in judgement_parameters().items()}
 
 
 @dataclass(frozen=True)
@@ -219,6 +275,11 @@ class Context:
     pledge_path: dict[int, float]  # year -> core burden asked (fraction of GDP)
     autocracy: dict[str, float]  # iso3 -> GDP share among allies+partners × (1 − democracy)
     us: str = "USA"
+    partners: tuple[str, ...] = ()  # security partners (JPN, KOR, AUS, SAU, VNM, ...)
+    adversaries: tuple[str, ...] = ("RUS", "BLR", "CHN", "IRN")
+    #: iso3 -> 1 − democracy (data); with it partner_strain weights by the simulated GDP
+    autocracy_index: dict[str, float] = field(default_factory=dict)
+    judgement: dict[str, Judgement] = field(default_factory=_default_judgement)
 
 
 def _values(da: Any) -> np.ndarray:
@@ -282,14 +343,23 @@ def _delivered_europe(ds: xr.Dataset, ctx: Context) -> tuple[Any, Any, Any]:
     return d, total, d.sel(country=eur)
 
 
-def european_self_reliance(ds: xr.Dataset, ctx: Context) -> np.ndarray:
-    """European allies' share of NATO power delivered to Europe, mean over horizon, %.
+def _theatre_power(ds: xr.Dataset, group: tuple[str, ...], theatre: str) -> Any:
+    """Power the countries of ``group`` deliver to ``theatre`` (draw, year), billion US$."""
+    return ds["delivered"].sel(country=_members(ds, group), theatre=theatre).sum("country")
 
-    ``100 · mean_t Σ_{i∈EU} P[i→europe] / Σ_{i∈NATO} P[i→europe]``.
+
+def european_self_reliance(ds: xr.Dataset, ctx: Context) -> np.ndarray:
+    """Power European allies deliver to Europe against the adversaries', mean over horizon, %.
+
+    ``100 · mean_t Σ_{i∈EU} P[i→europe] / Σ_{j∈adversaries} P[j→europe]``: 100 means Europe
+    alone matches what Russia (and Belarus) bring to bear in Europe (MODEL.md 3.5-3.6).
+    The US does not appear: US power neither adds to nor (through a denominator) takes from
+    Europe's own, so a US withdrawal raises self-reliance only if Europe spends more
+    (the engine's burden response) - Model 4's "primary responsibility for its own security".
     """
-    _, total, eur = _delivered_europe(ds, ctx)
-    share = eur.sum("country") / total
-    return 100.0 * _values(share.mean("year"))
+    own = _theatre_power(ds, ctx.european, "europe")
+    need = _theatre_power(ds, ctx.adversaries, "europe")
+    return 100.0 * _values((own / need.where(need > 0)).mean("year"))
 
 
 def _european_burden(ds: xr.Dataset, ctx: Context) -> Any:
@@ -310,28 +380,27 @@ def burden_equity(ds: xr.Dataset, ctx: Context) -> np.ndarray:
     return _values(even.mean("year"))
 
 
-def entrapment(ds: xr.Dataset, ctx: Context) -> np.ndarray:
-    """Expected peripheral crises the US is drawn into over the horizon.
-
-    ``Σ_t [λ_ooa · e · u_ooa,t + λ_eur · g · u_eur,t]``. Out of area, crises arise at the rate
-    ``λ_ooa`` (the central ``hazard.h0.out_of_area`` of the defaults: about one every six to
-    seven years, Gulf 1991 … Red Sea 2024), the posture's engagement ``e``
-    (``out_of_area.engagement``) says how readily the alliance takes them on, and ``u_ooa`` is
-    the US share of the coalition's power there (who ends up fighting). On Europe's periphery
-    (Balkans 1995 and 1999, Georgia 2008, Ukraine 2014 and 2022) crises arise at
-    ``λ_eur`` = :data:`PERIPHERAL_CRISIS_RATE_EUROPE`; a first responder (declared role
-    ``g`` = ``us.guarantee``) with US share ``u_eur`` of NATO power in Europe is drawn in.
-    """
-    allies = _members(ds, ctx.allies)
+def _us_share(ds: xr.Dataset, ctx: Context) -> Any:
+    """US share of the power the allies deliver to each theatre (draw, year, theatre)."""
     d = ds["delivered"]
-    coalition = d.sel(country=allies).sum("country")
-    u = (d.sel(country=ctx.us) / coalition.where(coalition > 0)).fillna(0.0)
-    lv = ctx.levers
-    out_of_area = lv["hazard.h0.out_of_area"] * lv["out_of_area.engagement"] * u.sel(
-        theatre="out_of_area"
-    )
-    europe = PERIPHERAL_CRISIS_RATE_EUROPE * lv["us.guarantee"] * u.sel(theatre="europe")
-    return _values((out_of_area + europe).sum("year"))
+    coalition = d.sel(country=_members(ds, ctx.allies)).sum("country")
+    return (d.sel(country=ctx.us) / coalition.where(coalition > 0)).fillna(0.0)
+
+
+def entrapment(ds: xr.Dataset, ctx: Context) -> np.ndarray:
+    """Expected wars on the periphery the US is drawn into over the horizon.
+
+    ``Σ_t Σ_{θ∈{europe, out_of_area}} h_θ,t · u_θ,t``: the engine's annual hazard of a war
+    in the theatre (MODEL.md 3.7) times the US share ``u`` of the allies' power delivered
+    there (who ends up fighting it). Snyder (1984), "The security dilemma in alliance
+    politics", World Politics 36(4): the risk of entrapment grows with the conflict
+    propensity of the theatre and the depth of one's commitment to it. The Indo-Pacific is
+    left out: for the US it is the vital theatre, not a periphery (essay, Model 1).
+    """
+    u = _us_share(ds, ctx)
+    h = ds["hazard"]
+    drawn = (h * u).sel(theatre=["europe", "out_of_area"]).sum("theatre")
+    return _values(drawn.sum("year"))
 
 
 def _gini(x: np.ndarray) -> np.ndarray:
@@ -361,61 +430,85 @@ def intra_european_stability(ds: xr.Dataset, ctx: Context) -> np.ndarray:
 
 
 def cohesion(ds: xr.Dataset, ctx: Context) -> np.ndarray:
-    """Decision speed from a clear leader and aligned interests: mean of two 0–1 terms.
+    """Decision speed from a clear leader and shared threats: mean of two 0–1 terms.
 
     Leadership: the Herfindahl index of allies' shares of NATO power delivered to Europe
-    (a dominant leader gives values near its share squared). Alignment:
-    ``1 − |τ_EU − φ_US|``, with ``τ_EU`` European allies' GDP-weighted share of perceived
-    threat coming from Russia (``T_RUS / (T_RUS + T_CHN)``) and ``φ_US`` the US's priority
-    for Europe ``a_US,europe / (a_US,europe + a_US,indo_pacific)``: a leader whose attention
-    matches what its followers fear.
+    (a dominant leader gives values near its share squared). Shared threat (Walt 1987, The
+    Origins of Alliances: alliances form and hold against common threats):
+    ``1 − mean_i |τ_i − ε|`` over the allies (equal weights: NATO decides by consensus), with
+    ``τ_i`` ally i's share of perceived threat coming from Russia (the engine's
+    ``T_RUS / (T_RUS + T_CHN)``, MODEL.md 3.3) and ``ε`` the share of the allies' delivered
+    power that faces Russia (``P_europe / (P_europe + P_indo_pacific)``): the spread of what
+    allies fear around what the alliance does.
     """
-    d, total, _ = _delivered_europe(ds, ctx)
+    d = ds["delivered"]
     allies = _members(ds, ctx.allies)
-    shares = d.sel(country=allies) / total
+    europe = d.sel(country=allies, theatre="europe")
+    shares = europe / europe.sum("country")
     hhi = (shares**2).sum("country")
-    eur = _members(ds, ctx.european)
-    t = ds["threat"].sel(country=eur)
+    t = ds["threat"].sel(country=allies)
     t_rus, t_chn = t.sel(adversary="RUS"), t.sel(adversary="CHN")
-    gdp = ds["gdp"].sel(country=eur)
-    tau = ((t_rus / (t_rus + t_chn)) * gdp).sum("country") / gdp.sum("country")
-    a = ds["us_allocation"]
-    phi = a.sel(theatre="europe") / (a.sel(theatre="europe") + a.sel(theatre="indo_pacific"))
-    alignment = 1.0 - abs(tau - phi)
-    return _values((0.5 * hhi + 0.5 * alignment).mean("year"))
+    tau = t_rus / (t_rus + t_chn)
+    p_eur = europe.sum("country")
+    eps = p_eur / (p_eur + d.sel(country=allies, theatre="indo_pacific").sum("country"))
+    shared = 1.0 - abs(tau - eps).mean("country")
+    return _values((0.5 * hhi + 0.5 * shared).mean("year"))
+
+
+def joint_threat(ds: xr.Dataset, ctx: Context) -> Any:
+    """Overlap of the coalitions facing Russia and China (draw, year), 0–1.
+
+    ``Σ_i min(s_i,europe, s_i,indo_pacific)`` with ``s_i,θ`` country i's share of the power
+    allies and partners deliver to theatre θ: 0 when different states face the two
+    adversaries, 1 when the same states in the same proportions face both. Walt (1987):
+    states align against the source of threat they share.
+    """
+    coalition = _members(ds, tuple(dict.fromkeys((*ctx.allies, *ctx.partners))))
+    d = ds["delivered"].sel(country=coalition, theatre=["europe", "indo_pacific"])
+    s = d / d.sum("country")
+    return s.min("theatre").sum("country")
 
 
 def autocratic_alignment(ds: xr.Dataset, ctx: Context) -> np.ndarray:
     """Russia–China alignment, mean over the horizon, index 0–1.
 
-    The engine's ``alignment`` when it reports one; else MODEL.md's mechanism from the levers:
-    ``clip(a0 + φ_I · ideological framing + φ_C · containment, 0, 1)`` with the defaults'
-    ``alignment.*`` parameters ("dividing the world into friendly democracies and hostile
-    dictatorships is bound to reinforce ties among the latter").
+    ``1 − (1 − a_ATOP) · (1 − J_t) · (1 − φ_I · ι)``: an existing tie ``a_ATOP`` (ATOP v5,
+    2018: non-aggression and consultation, :data:`ATOP_TIE_RUSSIA_CHINA`), the joint threat
+    ``J_t`` of the coalition both face (:func:`joint_threat`, from the engine's delivered
+    power) and the posture's ideological framing ``ι`` times the judgement ``φ_I``
+    (``alignment.framing_effect``: "dividing the world into friendly democracies and hostile
+    dictatorships is bound to reinforce ties among the latter"). Each pushes independently
+    towards alignment (a noisy-or), so the index stays in 0–1 without clipping.
     """
-    if "alignment" in ds:
-        a = ds["alignment"]
-        return _values(a.mean([dim for dim in a.dims if dim != "draw"]))
+    name = "atop_tie_russia_china"
+    tie = _per_draw(ctx.judgement.get(name, ATOP_TIE_RUSSIA_CHINA), ds, name)
     lv = ctx.levers
-    value = (
-        lv["alignment.base"]
-        + lv["alignment.framing_effect"] * lv["framing.ideological"]
-        + lv["alignment.containment_effect"] * lv["framing.containment"]
-    )
-    return np.full(ds.sizes["draw"], float(np.clip(value, 0.0, 1.0)))
+    framing = lv["alignment.framing_effect"] * lv["framing.ideological"]
+    apart = (1.0 - tie) * (1.0 - joint_threat(ds, ctx)) * (1.0 - framing)
+    return _values((1.0 - apart).mean("year"))
 
 
 def partner_strain(ds: xr.Dataset, ctx: Context) -> np.ndarray:
-    """Strain with autocratic allies and partners: ``framing · Σ_j s_j (1 − democracy_j)``.
+    """Strain with autocratic allies and partners: ``ι · mean_t Σ_j s_j,t (1 − democracy_j)``.
 
-    ``s_j`` is country j's share of the GDP of all allies and security partners (data) and
-    ``1 − democracy_j`` its autocracy (data): the weighted share of non-democratic partners
-    (Saudi Arabia, the Emirates, Vietnam, an illiberal ally), times the posture's ideological
-    framing. 0 for a non-ideological alliance or an all-democratic partnership.
+    ``s_j,t`` is country j's share of the simulated GDP of all allies but the US and of the
+    security partners, ``1 − democracy_j`` its autocracy (data): the weighted share of
+    non-democratic partners (Saudi Arabia, the Emirates, Vietnam, an illiberal ally), times
+    the posture's ideological framing ``ι``. A judgement criterion: framing is a posture
+    setting; its spread across draws comes from the partners' simulated GDP.
+    Without ``ctx.autocracy_index`` the fixed data weights ``ctx.autocracy`` are used.
     """
-    autocratic = sum(ctx.autocracy.values())
-    value = ctx.levers["framing.ideological"] * autocratic
-    return np.full(ds.sizes["draw"], float(value))
+    iota = ctx.levers["framing.ideological"]
+    have = _members(ds, tuple(ctx.autocracy_index))
+    if not have:
+        autocratic = sum(ctx.autocracy.values())
+        return np.full(ds.sizes["draw"], float(iota * autocratic))
+    gdp = ds["gdp"].sel(country=have)
+    index = xr.DataArray(
+        [ctx.autocracy_index[c] for c in have], dims="country", coords={"country": have}
+    )
+    weighted = (gdp * index).sum("country") / gdp.sum("country")
+    return _values(iota * weighted.mean("year"))
 
 
 def transatlantic_rancor(ds: xr.Dataset, ctx: Context) -> np.ndarray:
@@ -426,23 +519,31 @@ def transatlantic_rancor(ds: xr.Dataset, ctx: Context) -> np.ndarray:
     - spending: the pledge path in force (2% from 2014, rising linearly to the 3.5% core
       target of The Hague by 2035) minus each European ally's burden, floored at 0,
       GDP-weighted;
-    - the Indo-Pacific: ``guarantee · containment · INDO_PACIFIC_ASK`` of European power asked,
-      ``INDO_PACIFIC_RELEVANCE · europe.indo_pacific_share`` delivered; the shortfall times the
-      European burden.
+    - the Indo-Pacific: ``guarantee · containment · INDO_PACIFIC_ASK`` of European power asked
+      (a judgement on what the US asks, see ``parameters/criteria.yaml``), and
+      ``INDO_PACIFIC_RELEVANCE · Σ_EU P[i→indo_pacific] / Σ_EU P_i`` delivered: the share of
+      European power the engine delivers to the Indo-Pacific after projection losses
+      (MODEL.md 3.6); the shortfall times the European burden.
     """
     eur = _members(ds, ctx.european)
     years = [int(y) for y in ds["year"].values]
-    ask = np.array([ctx.pledge_path.get(y, 0.0) for y in years])
+    pledge = np.array([ctx.pledge_path.get(y, 0.0) for y in years])
     burden = ds["burden"].sel(country=eur).transpose("draw", "year", "country")
     gdp = ds["gdp"].sel(country=eur).transpose("draw", "year", "country")
-    gap = np.maximum(ask[np.newaxis, :, np.newaxis] - _values(burden), 0.0)
+    gap = np.maximum(pledge[np.newaxis, :, np.newaxis] - _values(burden), 0.0)
     w = _values(gdp)
     spending_gap = (gap * w).sum(axis=-1) / w.sum(axis=-1)
-    lv = ctx.levers
-    asked = lv["us.guarantee"] * lv["framing.containment"] * INDO_PACIFIC_ASK
-    delivered = INDO_PACIFIC_RELEVANCE * lv["europe.indo_pacific_share"]
-    eu_burden = _values(_european_burden(ds, ctx).transpose("draw", "year"))
-    indo_gap = max(asked - delivered, 0.0) * eu_burden
+    lv, jp = ctx.levers, ctx.judgement
+    ask = _per_draw(jp.get("indo_pacific_ask", INDO_PACIFIC_ASK), ds, "indo_pacific_ask")
+    relevance = _per_draw(
+        jp.get("indo_pacific_relevance", INDO_PACIFIC_RELEVANCE), ds, "indo_pacific_relevance"
+    )
+    asked = lv["us.guarantee"] * lv["framing.containment"] * ask
+    sent = _theatre_power(ds, ctx.european, "indo_pacific") / ds["power"].sel(country=eur).sum(
+        "country"
+    )
+    short = np.maximum(asked - relevance * sent, 0.0) * _european_burden(ds, ctx)
+    indo_gap = _values(short.transpose("draw", "year"))
     return 100.0 * (spending_gap + indo_gap).mean(axis=1)
 
 
@@ -487,15 +588,10 @@ FORMULAS: dict[str, Callable[[xr.Dataset, Context], np.ndarray]] = {
 
 # ----------------------------------------------------------------------------- evaluation
 _LEVERS = (
-    "out_of_area.engagement",
-    "hazard.h0.out_of_area",
     "framing.ideological",
     "framing.containment",
     "us.guarantee",
-    "europe.indo_pacific_share",
-    "alignment.base",
     "alignment.framing_effect",
-    "alignment.containment_effect",
 )
 
 
@@ -525,28 +621,55 @@ def pledge_path(first: int = 1990, last: int = 2100) -> dict[int, float]:
     return out
 
 
+@dataclass(frozen=True)
+class _Groups:
+    allies: tuple[str, ...]
+    european: tuple[str, ...]
+    partners: tuple[str, ...]
+    adversaries: tuple[str, ...]
+    autocracy: dict[str, float]  # GDP share among allies but the US and partners × autocracy
+    autocracy_index: dict[str, float]  # 1 − democracy
+
+
 @lru_cache(maxsize=1)
-def _country_groups() -> tuple[tuple[str, ...], tuple[str, ...], dict[str, float]]:
+def _country_groups() -> _Groups:
     from natofutures import data
 
     c = data.countries()
-    allies = tuple(c.loc[c["role"] == "ally", "iso3"].astype(str))
-    european = tuple(c.loc[(c["role"] == "ally") & c["european"].astype(bool), "iso3"].astype(str))
-    partners = [*(a for a in allies if a != "USA"), *c.loc[c["role"] == "partner", "iso3"]]
+    role = c["role"].astype(str)
+    allies = tuple(c.loc[role == "ally", "iso3"].astype(str))
+    european = tuple(c.loc[(role == "ally") & c["european"].astype(bool), "iso3"].astype(str))
+    partners = tuple(c.loc[role == "partner", "iso3"].astype(str))
+    adversaries = tuple(c.loc[role == "adversary", "iso3"].astype(str))
+    weighted = [*(a for a in allies if a != "USA"), *partners]
     year = data.latest_year()
     p = data.panel(years=list(range(year - 10, year + 1)))
-    p = p[p["iso3"].isin(partners)].sort_values("year")
+    p = p[p["iso3"].isin(weighted)].sort_values("year")
     last = p.groupby("iso3")[["gdp_usd", "democracy"]].last().dropna()
+    gap = 1.0 - last["democracy"].clip(0.0, 1.0)
     share = last["gdp_usd"] / last["gdp_usd"].sum()
-    autocracy = (share * (1.0 - last["democracy"].clip(0.0, 1.0))).astype(float)
-    return allies, european, {str(k): float(v) for k, v in autocracy.items() if v > 0}
+    autocracy = (share * gap).astype(float)
+    return _Groups(
+        allies=allies,
+        european=european,
+        partners=partners,
+        adversaries=adversaries,
+        autocracy={str(k): float(v) for k, v in autocracy.items() if v > 0},
+        autocracy_index={str(k): float(v) for k, v in gap.items()},
+    )
 
 
-def context(scenario: Scenario | None = None) -> Context:
-    """The :class:`Context` for a scenario (levers in force) and the bundled data."""
+def context(
+    scenario: Scenario | None = None, judgement: dict[str, Judgement] | None = None
+) -> Context:
+    """The :class:`Context` for a scenario (levers in force) and the bundled data.
+
+    ``judgement`` overrides constants of ``parameters/criteria.yaml`` by name (e.g. for a
+    sensitivity analysis); an unknown name or a value outside the entry's range is an error.
+    """
     from natofutures.scenario import parameter_table
 
-    allies, european, autocracy = _country_groups()
+    g = _country_groups()
     levers: dict[str, float] = {}
     table = parameter_table()
     for name in _LEVERS:
@@ -555,25 +678,77 @@ def context(scenario: Scenario | None = None) -> Context:
             raise InputError(f"criteria: parameter {name} must be a number, got {value!r}")
         levers[name] = float(value)
     return Context(
-        european=european,
-        allies=allies,
+        european=g.european,
+        allies=g.allies,
         levers=levers,
         pledge_path=pledge_path(),
-        autocracy=autocracy,
+        autocracy=g.autocracy,
+        partners=g.partners,
+        adversaries=g.adversaries,
+        autocracy_index=g.autocracy_index,
+        judgement=_checked_judgement(judgement),
     )
 
 
-def evaluate(ds: xr.Dataset, scenario: Scenario | None = None) -> pd.DataFrame:
+def _checked_judgement(overrides: dict[str, Judgement] | None) -> dict[str, Judgement]:
+    """The criteria's constants with ``overrides`` applied, each checked against its range.
+
+    A value is a number, or a 1-D array with one value per draw (a sensitivity analysis
+    that runs its samples as the draws of one engine call).
+    """
+    params = judgement_parameters()
+    out: dict[str, Judgement] = dict(_default_judgement())
+    for name, value in (overrides or {}).items():
+        if name not in params:
+            allowed = ", ".join(sorted(params))
+            raise InputError(f"criteria: judgement {name!r} is unknown; allowed: {allowed}")
+        low, high = (float(x) for x in params[name]["range"])
+        arr = np.asarray(value, dtype=np.float64) if _numeric(value) else None
+        if arr is None or arr.ndim > 1 or not ((arr >= low) & (arr <= high)).all():
+            raise InputError(
+                f"criteria: judgement {name} = {value!r} is outside its range [{low}, {high}]"
+            )
+        out[name] = float(arr) if arr.ndim == 0 else arr
+    return out
+
+
+def _numeric(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    return isinstance(value, np.ndarray | list | tuple) and np.asarray(value).dtype.kind in "iuf"
+
+
+def _per_draw(value: Judgement, ds: xr.Dataset, name: str) -> float | xr.DataArray:
+    """A judgement as a number, or as a DataArray over the Dataset's draws."""
+    if isinstance(value, float | int):
+        return float(value)
+    if value.shape != (ds.sizes["draw"],):
+        raise InputError(
+            f"criteria: judgement {name} has {value.shape[0]} values; the run has "
+            f"{ds.sizes['draw']} draws (give one number or one value per draw)"
+        )
+    return xr.DataArray(value, dims="draw", coords={"draw": ds["draw"].values})
+
+
+def evaluate(
+    ds: xr.Dataset,
+    scenario: Scenario | None = None,
+    judgement: dict[str, Judgement] | None = None,
+) -> pd.DataFrame:
     """The 13 simulated criteria of one posture: a DataFrame of draws × criteria.
 
     ``ds`` is the engine's result for one scenario; ``scenario`` supplies the posture's levers
     (default: the scenario the engine recorded in ``ds.attrs["scenario_json"]``, else
     the defaults).
+    ``judgement`` overrides the criteria's constants (:func:`judgement_parameters`), each a
+    number or one value per draw.
     Units and directions are in :data:`CRITERIA`; ``feasibility`` is added by ``compare``.
     """
     if scenario is None and isinstance(ds.attrs.get("scenario_json"), str):
         scenario = _scenario_from_json(ds.attrs["scenario_json"])
-    ctx = context(scenario)
+    ctx = context(scenario, judgement)
     proj = _projection(ds)
     cols = {name: FORMULAS[name](proj, ctx) for name in SIMULATED}
     index = pd.Index(np.asarray(ds["draw"].values), name="draw")
@@ -587,3 +762,82 @@ def _scenario_from_json(text: str) -> Scenario:
     from natofutures.scenario import Scenario as _Scenario
 
     return _Scenario.model_validate(json.loads(text))
+
+
+# ----------------------------------------------------------------------------- channels
+def _swap(ds: xr.Dataset, donor: xr.Dataset) -> xr.Dataset:
+    """``ds`` with its :data:`SETTING_VARIABLES` taken from ``donor``."""
+    names = [v for v in SETTING_VARIABLES if v in ds and v in donor]
+    return ds.assign({v: donor[v] for v in names})
+
+
+def channel_effects(
+    runs: dict[str, tuple[xr.Dataset, Scenario | None]],
+    base: str = "business_as_usual",
+    judgement: dict[str, Judgement] | None = None,
+) -> pd.DataFrame:
+    """How much of each criterion's difference from ``base`` comes through mechanisms.
+
+    A one-at-a-time check (the Shapley attribution of ``compare`` is the full method). For a
+    posture P and the base B, with ``f`` the criterion's mean over draws:
+
+    - ``mechanism``: ``f(run of P with B's settings, B's levers) − f(B)``: what the engine's
+      simulated variables of P change when every posture setting is held at B's;
+    - ``setting``: ``f(run of B with P's settings, P's levers) − f(B)``: what P's levers
+      change directly, and through the engine variables that restate them
+      (:data:`SETTING_VARIABLES`), when the simulated variables are held at B's;
+    - ``interaction``: ``total − mechanism − setting``.
+
+    ``runs`` maps posture name to (its engine Dataset, its scenario); all Datasets must have
+    the same draws and years. Returns one row per (criterion, posture ≠ base), in the
+    criterion's unit, with ``mechanism_share = |mechanism| / (|mechanism| + |setting|)``
+    (NaN when neither moves it).
+    """
+    if base not in runs:
+        raise InputError(f"criteria: base posture {base!r} is not among {sorted(runs)}")
+    ds_b = _projection(runs[base][0])
+    ctx_b = context(runs[base][1], judgement)
+    rows = []
+    for name, (ds, scenario) in runs.items():
+        if name == base:
+            continue
+        ds_p = _projection(ds)
+        if ds_p.sizes != ds_b.sizes:
+            raise InputError(
+                f"criteria: run {name!r} has sizes {dict(ds_p.sizes)}, the base has "
+                f"{dict(ds_b.sizes)}; channel_effects needs the same draws and years"
+            )
+        ctx_p = context(scenario, judgement)
+        mech_ds, set_ds = _swap(ds_p, ds_b), _swap(ds_b, ds_p)
+        for crit in SIMULATED:
+            f = FORMULAS[crit]
+            ref = float(np.mean(f(ds_b, ctx_b)))
+            total = float(np.mean(f(ds_p, ctx_p))) - ref
+            mech = float(np.mean(f(mech_ds, ctx_b))) - ref
+            sett = float(np.mean(f(set_ds, ctx_p))) - ref
+            denom = abs(mech) + abs(sett)
+            rows.append(
+                {
+                    "criterion": crit,
+                    "posture": name,
+                    "total": total,
+                    "mechanism": mech,
+                    "setting": sett,
+                    "interaction": total - mech - sett,
+                    "mechanism_share": abs(mech) / denom if denom > 0 else float("nan"),
+                }
+            )
+    return pd.DataFrame(rows).set_index(["criterion", "posture"])
+
+
+def mostly_mechanisms(effects: pd.DataFrame, rel_tol: float = 1e-9) -> list[str]:
+    """Criteria that differ between postures, more through mechanisms than settings.
+
+    Summed over postures: ``Σ|mechanism| > Σ|setting|`` and ``Σ|total|`` above ``rel_tol``
+    of the criterion's largest channel (so a criterion that does not move is not counted).
+    """
+    a = effects.abs().groupby(level="criterion").sum()
+    scale = a[["total", "mechanism", "setting"]].max(axis=1)
+    moves = a["total"] > rel_tol * scale.where(scale > 0, 1.0)
+    keep = moves & (a["mechanism"] > a["setting"]) & (scale > 0)
+    return [c for c in SIMULATED if c in keep.index and bool(keep[c])]
