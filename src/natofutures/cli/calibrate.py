@@ -123,21 +123,14 @@ def _parse_origins(text: str | None) -> list[int] | None:
     return out
 
 
-def _burden(
-    start: int | None,
-    until: int | None,
-    as_json: bool,
-    report: Path | None,
-    write: Path | None,
-    evaluate: bool,
-    origins: str | None,
-) -> None:
+def _check_burden_options(
+    start: int | None, until: int | None, write: Path | None, evaluate: bool, origins: str | None
+) -> list[int] | None:
+    """Validate the option combination before computing or writing anything."""
     from natofutures.analysis.burden import evaluate as ev
-    from natofutures.analysis.burden import run
     from natofutures.analysis.burden.data import build
     from natofutures.errors import InputError
 
-    # validate every option before computing or writing anything
     if evaluate and (start is not None or until is not None or write is not None):
         which = "from" if start is not None else "until" if until is not None else "write"
         raise InputError(
@@ -149,25 +142,48 @@ def _burden(
     org = _parse_origins(origins)
     if org is not None:
         ev.check_origins(org, build())
+    return org
+
+
+def _evaluation_output(errors: Any, report: Path | None, as_json: bool) -> None:
+    from natofutures.analysis.burden import evaluate as ev
+    from natofutures.analysis.burden import run
+
+    payload = ev.summarise(errors)
+    if report is not None:
+        from natofutures.analysis.burden import report as rep
+
+        rep.write_report(run.calibrate(None, None), report, errors)
+    if as_json:
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        return
+    _print_evaluation(payload, errors)
+    if report is not None:
+        console.print(f"report written to {report}/ (HTML works offline; PNG beside each)")
+
+
+def _burden(
+    start: int | None,
+    until: int | None,
+    as_json: bool,
+    report: Path | None,
+    write: Path | None,
+    evaluate: bool,
+    origins: str | None,
+) -> None:
+    from natofutures.analysis.burden import evaluate as ev
+    from natofutures.analysis.burden import run
+
+    org = _check_burden_options(start, until, write, evaluate, origins)
     run.check_window(start, until)
     if report is not None:
         run.check_report_folder(report)
     if write is not None:
         run.check_write_path(write)
-    errors = None
-    if evaluate or report is not None:
-        errors = ev.evaluate(tuple(org) if org else ev.ORIGINS)
+    errors = ev.evaluate(tuple(org) if org else ev.ORIGINS) if evaluate or report else None
     if evaluate:
         assert errors is not None
-        payload = ev.summarise(errors)
-        if report is not None:
-            from natofutures.analysis.burden import report as rep
-
-            rep.write_report(run.calibrate(None, None), report, errors)
-        if as_json:
-            typer.echo(json.dumps(payload, ensure_ascii=False, indent=1))
-            return
-        _print_evaluation(payload, errors)
+        _evaluation_output(errors, report, as_json)
         return
     res = run.calibrate(start, until)
     if report is not None:
@@ -214,9 +230,7 @@ def _print_burden(res: Any) -> None:
         mp.add_row(k, _fmt(v["value"]), _fmt(v["median"]), _fmt(v["p05"]), _fmt(v["p95"]))
     console.print(mp)
     ins = res.in_sample
-    console.print(
-        f"in-sample one-step RMSE {ins['rmse_pp']:.3f} pp of GDP", highlight=False
-    )
+    console.print(f"in-sample one-step RMSE {ins['rmse_pp']:.3f} pp of GDP", highlight=False)
     if res.hindcast_metrics is not None:
         m = res.hindcast_metrics
         console.print(
@@ -250,8 +264,7 @@ def _print_evaluation(payload: dict[str, Any], errors: Any) -> None:
     if len(o14):
         s14 = ev.summarise(o14)["evaluation"]["summary"]
         console.print(
-            "origin 2014: "
-            + "; ".join(f"{m} RMSE {v['rmse']:.3f}" for m, v in s14.items()),
+            "origin 2014: " + "; ".join(f"{m} RMSE {v['rmse']:.3f}" for m, v in s14.items()),
             highlight=False,
         )
 

@@ -2,13 +2,14 @@
 
 SIPRI's Russia series starts in 1992 and its USSR row has only 1988-1990 (constant 2023 US$);
 China starts in 1989. The Correlates of War National Material Capabilities data (COW NMC 6.0,
-bundled under ``data/raw/peacesciencer``) give ``milex`` for the USSR (ccode 365) from 1816 in thousands of CURRENT US$, from sources that change over time (COW's Soviet
-series drops by about 60% between 1988 and 1989 when its source changes).
+bundled under ``data/raw/peacesciencer``) give ``milex`` for the USSR (ccode 365) from 1816
+in thousands of CURRENT US$, from sources that change over time (COW's Soviet series drops
+by about 60% between 1988 and 1989 when its source changes).
 
 Splice (no deflator needed): the adversary's spending relative to the United States in the
 same year and the same COW source, ``r_t = milex_adv,t / milex_USA,t``, times SIPRI's US
 spending in constant 2023 US$, then a level factor so that the spliced series equals SIPRI in
-the first SIPRI year (USSR 1988, China 1989). Years covered by SIPRI keep SIPRI's values; the
+the first SIPRI year (USSR 1988). Years covered by SIPRI keep SIPRI's values; the
 USSR 1991 value moves SIPRI's 1990 value by COW's 1990-1991 change (COW's post-1988 source).
 The shape of the Cold-War path is COW's, its level SIPRI's (market exchange rates), so that it
 joins the SIPRI Russia series used from 1992 on the same basis.
@@ -47,8 +48,10 @@ def _cow(raw: Path) -> pd.DataFrame:
 
 def _sipri(raw: Path) -> pd.DataFrame:
     s = pd.read_csv(raw / "sipri_milex" / "sipri_milex_1949_2024_long.csv")
-    val = s["milex_constant_2023_usd_m"].astype(float).where(
-        s["milex_constant_2023_usd_m_flag"].isna()
+    val = (
+        s["milex_constant_2023_usd_m"]
+        .astype(float)
+        .where(s["milex_constant_2023_usd_m_flag"].isna())
     )
     s = s.assign(v=val * 1e6)
     out = {}
@@ -59,7 +62,7 @@ def _sipri(raw: Path) -> pd.DataFrame:
 
 
 def build_table(raw: str | Path) -> pd.DataFrame:
-    """USSR 1949-1991 and China 1949-1988 spending, constant 2023 US$ (see module doc)."""
+    """USSR 1949-1991 spending, constant 2023 US$ (see module doc)."""
     raw = Path(raw)
     cow, sipri = _cow(raw), _sipri(raw)
     rows = []

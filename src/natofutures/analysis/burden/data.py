@@ -147,7 +147,6 @@ def _troops(panel: pd.DataFrame, iso3: list[str], years: NDArray[np.int64]) -> p
 def _russia_spending(b: Any, years: NDArray[np.int64], panel: pd.DataFrame) -> Array:
     """Russia's spending on the engine's scale (bn 2015 US$), the USSR spliced before 1992."""
     from natofutures.analysis.burden import cold_war
-
     from natofutures.analysis.calibrate import _spending
 
     spend = _spending(b, years)[b.index("RUS")]
@@ -203,7 +202,9 @@ def _threat(b: Any, sc: Any, resp: list[int], years: NDArray[np.int64], rus: Arr
             step_values(
                 {int(k): float(v) for k, v in dict(_param(sc, f"intentions.{a}")).items()},
                 years,
-                float(cold[a]["value"]) if a in cold else float(
+                float(cold[a]["value"])
+                if a in cold
+                else float(
                     dict(_param(sc, f"intentions.{a}"))[min(dict(_param(sc, f"intentions.{a}")))]
                 ),
             )
@@ -234,9 +235,7 @@ def build() -> Panel:
     b = default_baseline()
     years = np.arange(FIRST_YEAR, b.t0 + 1, dtype=np.int64)
     resp = [
-        k
-        for k, c in enumerate(b.iso3)
-        if b.role[k] == "ally" and (b.european[k] or c == "CAN")
+        k for k, c in enumerate(b.iso3) if b.role[k] == "ally" and (b.european[k] or c == "CAN")
     ]
     iso3 = [b.iso3[k] for k in resp]
     panel = data.panel()

@@ -259,7 +259,9 @@ def by_horizon(errors: pd.DataFrame) -> pd.DataFrame:
     return 100 * np.sqrt(g)
 
 
-def select_surge(origins: Sequence[int] = tuple(range(1985, 1996)), draws: int = 0) -> dict[str, float]:
+def select_surge(
+    origins: Sequence[int] = tuple(range(1985, 1996)), draws: int = 0
+) -> dict[str, float]:
     """Pseudo-out-of-sample RMSE (pp) on targets ≤ 2005 with and without the surge term."""
     out = {}
     for surge in (False, True):

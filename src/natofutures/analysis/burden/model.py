@@ -91,7 +91,9 @@ def burden_step(
     """
     b = np.asarray(state, dtype=float)
     d = drivers
-    spill = d["spill"] if "spill" in d else spill_in(b, np.asarray(d["gdp"]), np.asarray(d["weights"]))
+    spill = (
+        d["spill"] if "spill" in d else spill_in(b, np.asarray(d["gdp"]), np.asarray(d["weights"]))
+    )
     g = np.asarray(d["growth"], dtype=float)
     x = {
         "adjustment": -b,
@@ -136,7 +138,11 @@ def drivers_at(p: Panel, burden: Array, r: int, spill: Array) -> dict[str, Array
 
 
 def design(
-    p: Panel, first: int, last: int, burden: Array | None = None, spec: Mapping[str, bool] | None = None
+    p: Panel,
+    first: int,
+    last: int,
+    burden: Array | None = None,
+    spec: Mapping[str, bool] | None = None,
 ) -> Design:
     """Ally-years with b[t] and b[t+1] observed, first ≤ t < t+1 ≤ last (nothing after last)."""
     b = p.burden if burden is None else burden
@@ -226,7 +232,9 @@ class BurdenFit:
         z = rng.multivariate_normal(self.coef, self.cov, size=n, method="eigh")
         out: dict[str, Array] = {k: z[:, j : j + 1] for j, k in enumerate(self.names)}
         eff = np.nan_to_num(self.effects, nan=self.alpha)
-        sd = np.where(np.isfinite(self.effects_sd), self.effects_sd, np.hypot(self.tau, self.alpha_se))
+        sd = np.where(
+            np.isfinite(self.effects_sd), self.effects_sd, np.hypot(self.tau, self.alpha_se)
+        )
         out["intercept"] = eff[None, :] + rng.standard_normal((n, len(eff))) * sd[None, :]
         return out
 
@@ -236,7 +244,9 @@ class BurdenFit:
         return out
 
 
-def _gls(y: Array, x: Array, g: NDArray[np.int64], gamma: float) -> tuple[Array, Array, Array, float, Array]:
+def _gls(
+    y: Array, x: Array, g: NDArray[np.int64], gamma: float
+) -> tuple[Array, Array, Array, float, Array]:
     """Quasi-demeaned OLS for variance ratio gamma: (coef incl. constant, X*, resid*, logL, n_i)."""
     ng = int(g.max()) + 1
     n_i = np.bincount(g, minlength=ng).astype(float)
@@ -355,9 +365,7 @@ def simulate(
     rng = np.random.default_rng(seed)
     n = max(draws, 1)
     coefs = f.draws(n, rng) if draws else {k: np.asarray(v)[None] for k, v in f.central().items()}
-    coefs = {
-        k: (v[:, allies] if k == "intercept" else v.reshape(-1, 1)) for k, v in coefs.items()
-    }
+    coefs = {k: (v[:, allies] if k == "intercept" else v.reshape(-1, 1)) for k, v in coefs.items()}
     b = np.broadcast_to(b_all[r0, allies], (n, len(allies))).copy()
     out = np.full((n, horizon, len(allies)), np.nan)
     w = p.weights

@@ -155,7 +155,9 @@ def _coefficients(res: Result, folder: Path) -> list[Path]:
         ax.set_title(f"{labels[k]}\n{mu:.3g} ± {sd:.2g}", fontsize=8)
         ax.tick_params(labelsize=6)
         rr, cc = divmod(k, ncol)
-        fig.add_trace(go.Scatter(x=x, y=y, name=labels[k], showlegend=False), row=rr + 1, col=cc + 1)
+        fig.add_trace(
+            go.Scatter(x=x, y=y, name=labels[k], showlegend=False), row=rr + 1, col=cc + 1
+        )
     title = "Sampling distribution of each coefficient (normal, cluster-robust SE; 0 marked)"
     png.suptitle(title)
     png.tight_layout(rect=(0, 0, 1, 0.95))

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from natofutures.analysis.burden import model as bm
-from natofutures.analysis.burden.data import Array, Panel, build
+from natofutures.analysis.burden.data import Panel, build
 from natofutures.errors import InputError
 
 DRAWS = 400
@@ -85,7 +85,9 @@ def hindcast(f: bm.BurdenFit, p: Panel) -> tuple[pd.DataFrame, dict[str, float]]
         "rmse_pp": 100 * float(np.sqrt((err**2).mean())),
         "no_change_rmse_pp": 100 * float(np.sqrt((nc**2).mean())),
         "bias_pp": 100 * float(err.mean()),
-        "coverage90": float(((frame["actual"] >= frame["low"]) & (frame["actual"] <= frame["high"])).mean()),
+        "coverage90": float(
+            ((frame["actual"] >= frame["low"]) & (frame["actual"] <= frame["high"])).mean()
+        ),
         "ally_years": float(len(frame)),
     }
     return frame, metrics
@@ -93,7 +95,7 @@ def hindcast(f: bm.BurdenFit, p: Panel) -> tuple[pd.DataFrame, dict[str, float]]
 
 # --------------------------------------------------------------------------- engine mapping
 def engine_mapping(f: bm.BurdenFit, draws: int = MAPPING_DRAWS, seed: int = SEED) -> dict[str, Any]:
-    """Map the fitted coefficients onto the engine's equation b + λ(b̄ + β_T T − β_F w c u + ρ p − b).
+    """Map the fitted coefficients onto the engine's b + λ(b̄ + β_T T − β_F w c u + ρ p − b).
 
     Per coefficient draw: λ_e = λ; β_T,e = β_T/λ; β_F,e = −(β_US·b_US,t0 + β_M·m_t0)/(λ·w̄·(cu)_t0)
     (a proportional change of the engine's US protection c·u read as the same proportional
@@ -226,7 +228,7 @@ def to_dict(res: Result) -> dict[str, Any]:
             "window": {"from": f.first, "until": f.last},
             "observations": f.n_obs,
             "allies": f.n_allies,
-            "estimator": "random-intercept ML (GLS + profile likelihood), cluster-robust covariance",
+            "estimator": "random-intercept ML (GLS, profile likelihood), cluster-robust covariance",
             "specification": dict(bm.SPEC),
             "coefficients": res.fit.table().to_dict(orient="records"),
             "sigma": f.sigma,
@@ -307,7 +309,9 @@ def calibration_yaml(res: Result, command: str) -> dict[str, Any]:
             "parameters": params,
             "spearman": {"names": m["keys"], "matrix": m["spearman"]},
             "mapping": {
-                "rule": engine_mapping.__doc__.split("\n\n")[1].strip() if engine_mapping.__doc__ else "",
+                "rule": engine_mapping.__doc__.split("\n\n")[1].strip()
+                if engine_mapping.__doc__
+                else "",
                 "t0_values": m["t0_values"],
                 "draws_used": m["draws_used"],
                 "draws_dropped_small_lambda": m["draws_dropped_small_lambda"],
