@@ -67,13 +67,13 @@ def build_table(raw: str | Path) -> pd.DataFrame:
     cow, sipri = _cow(raw), _sipri(raw)
     rows = []
     for iso, last in (("RUS", 1991),):
-        first_sipri = int(sipri[iso].first_valid_index())
+        first_sipri = int(sipri[iso].dropna().index[0])
         years = np.arange(FIRST_YEAR, last + 1)
         ratio = (cow[iso] / cow["USA"]).reindex(years)
         spliced = ratio * sipri["USA"].reindex(years)
-        level = sipri.loc[first_sipri, iso] / (
-            cow.loc[first_sipri, iso] / cow.loc[first_sipri, "USA"] * sipri.loc[first_sipri, "USA"]
-        )
+        s_adv, s_usa = float(sipri[iso][first_sipri]), float(sipri["USA"][first_sipri])
+        c_adv, c_usa = float(cow[iso][first_sipri]), float(cow["USA"][first_sipri])
+        level = s_adv / (c_adv / c_usa * s_usa)
         value = spliced * level
         source = pd.Series("COW NMC 6.0 ratio to USA x SIPRI USA, level at SIPRI", index=years)
         have = sipri[iso].reindex(years).notna()

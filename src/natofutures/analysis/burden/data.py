@@ -130,7 +130,9 @@ def _gdp(panel: pd.DataFrame, iso3: list[str], years: NDArray[np.int64]) -> pd.D
         if both.any():
             first = both.idxmax()
             early = gdp[c].isna() & (gdp.index < first)
-            out.loc[early, c] = imp.loc[early, c] * gdp.loc[first, c] / imp.loc[first, c]
+            k = int(both.to_numpy().argmax())
+            factor = float(gdp[c].to_numpy()[k]) / float(imp[c].to_numpy()[k])
+            out[c] = out[c].where(~early, imp[c] * factor)
     return out.interpolate(limit_area="inside")
 
 
@@ -141,7 +143,7 @@ def _troops(panel: pd.DataFrame, iso3: list[str], years: NDArray[np.int64]) -> p
     if {2007, 2008, 2009} <= set(tr.index):
         tr.loc[2008] = 0.5 * (tr.loc[2007] + tr.loc[2009])
     tr = tr.interpolate(limit_area="inside").fillna(0.0)
-    return np.log1p(1000.0 * tr / pop)
+    return pd.DataFrame(np.log1p(1000.0 * tr / pop))
 
 
 def _russia_spending(b: Any, years: NDArray[np.int64], panel: pd.DataFrame) -> Array:

@@ -80,7 +80,7 @@ def _changes(b: Array, r0: int) -> Array:
     return np.diff(b[lo - 1 : r0 + 1], axis=0)
 
 
-def baselines(p: Panel, origin: int, allies: Array, horizon: int) -> dict[str, list[Any]]:
+def baselines(p: Panel, origin: int, allies: Any, horizon: int) -> dict[str, list[Any]]:
     """Gaussian forecasts (mu, sd) per step for no_change, drift and ar1."""
     r0 = p.row(origin)
     b = np.where(p.years[:, None] <= origin, p.burden, np.nan)[:, allies]
@@ -125,7 +125,7 @@ def _ar1(b: Array, b0: Array, pooled: float) -> tuple[Array, Array, Array]:
     return c, phi, s
 
 
-def previous(p: Panel, origin: int, allies: Array, horizon: int, draws: int, seed: int) -> Array:
+def previous(p: Panel, origin: int, allies: Any, horizon: int, draws: int, seed: int) -> Array:
     """The engine's previous specification fitted on 1990..origin, simulated (draw, step, ally)."""
     from natofutures.analysis import calibrate as cal
 
@@ -234,16 +234,17 @@ def summarise(errors: pd.DataFrame) -> dict[str, Any]:
 
     keys = ["origin", "horizon", "model"]
     table = errors.groupby(keys, sort=False)[["sq_error", "crps", "covered"]].apply(agg)
+    flat = table.reset_index()
     rows = [
         {
-            "origin": int(o),
-            "horizon": int(h),
-            "model": str(m),
+            "origin": int(r["origin"]),
+            "horizon": int(r["horizon"]),
+            "model": str(r["model"]),
             "rmse": round(float(r["rmse"]), 6),
             "crps": round(float(r["crps"]), 6),
             "coverage90": round(float(r["coverage90"]), 6),
         }
-        for (o, h, m), r in table.iterrows()
+        for _, r in flat.iterrows()
     ]
     summ = errors.groupby("model", sort=False)[["sq_error", "crps", "covered"]].apply(agg)
     summary = {
@@ -256,7 +257,7 @@ def summarise(errors: pd.DataFrame) -> dict[str, Any]:
 def by_horizon(errors: pd.DataFrame) -> pd.DataFrame:
     """RMSE (pp) by horizon and model, overall."""
     g = errors.groupby(["horizon", "model"])["sq_error"].mean().unstack()
-    return 100 * np.sqrt(g)
+    return pd.DataFrame(100 * np.sqrt(g))
 
 
 def select_surge(

@@ -254,7 +254,7 @@ def _gls(
     xc = np.column_stack([np.ones(len(y)), x])
     mean_y = np.bincount(g, y, minlength=ng) / np.maximum(n_i, 1)
     mean_x = np.column_stack([np.bincount(g, xc[:, j], minlength=ng) for j in range(xc.shape[1])])
-    mean_x /= np.maximum(n_i, 1)[:, None]
+    mean_x = mean_x.astype(float) / np.maximum(n_i, 1)[:, None]
     ys = y - theta[g] * mean_y[g]
     xs = xc - theta[g][:, None] * mean_x[g]
     coef, *_ = np.linalg.lstsq(xs, ys, rcond=None)
