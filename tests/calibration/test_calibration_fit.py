@@ -105,28 +105,6 @@ def test_bad_windows_raise_input_error_naming_the_field(start, end, field):
         cal.check_window(start, end)
 
 
-def test_the_bundled_calibration_file_is_consistent():
-    import yaml
-
-    from natofutures import data
-    from natofutures.parameters import PACKAGE_DIR
-
-    doc = yaml.safe_load((PACKAGE_DIR / "calibration.yaml").read_text(encoding="utf-8"))
-    assert doc["produced_by"]["data_version"] == data.data_version()
-    assert doc["produced_by"]["command"].startswith("natofutures calibrate")
-    names = doc["covariance"]["names"]
-    cov = np.array(doc["covariance"]["matrix"])
-    assert cov.shape == (len(names), len(names))
-    np.testing.assert_allclose(cov, cov.T)
-    assert np.all(np.linalg.eigvalsh(cov) > 0)
-    for key in names:
-        p = doc["parameters"][key]
-        assert p["se"] == pytest.approx(
-            math.sqrt(cov[names.index(key), names.index(key)]), rel=1e-3
-        )
-    assert set(doc["parameters"]) >= {"burden.threat_response", "burden.noise_sd"}
-
-
 def test_write_calibration_round_trips(tmp_path, hindcast_run):
     import yaml
 
@@ -138,14 +116,3 @@ def test_write_calibration_round_trips(tmp_path, hindcast_run):
     )
     with pytest.raises(InputError, match=r"^write: "):
         cal.write_calibration(hindcast_run, tmp_path / "missing" / "c.yaml", "x")
-
-
-def test_the_bundled_calibration_file_is_reproduced_by_the_current_code_and_data():
-    """Regenerate calibration.yaml (see its header) when this fails after a data change."""
-    from natofutures.parameters import load_yaml
-
-    doc = load_yaml("calibration.yaml")
-    f = cal.fit(doc["fit_window"]["from"], doc["fit_window"]["until"])
-    for name, (key, _, _) in cal.COEFFICIENTS.items():
-        assert doc["parameters"][key]["value"] == pytest.approx(f.params[name], abs=1e-5), key
-    assert doc["parameters"]["burden.noise_sd"]["value"] == pytest.approx(f.noise_sd, abs=1e-5)

@@ -22,12 +22,14 @@ def test_every_check_runs_and_reports_a_figure():
     assert list(frame.columns) == ["group", "name", "passed", "figure", "value", "threshold"]
 
 
-def test_the_hindcast_check_reports_the_calibration_figures(hindcast_run):
-    hindcast, signs = validate.check_hindcast(2013)
-    m = hindcast_run.hindcast.metrics
+def test_the_hindcast_check_reports_the_burden_model_figures():
+    from natofutures.analysis.burden import run
+
+    hindcast, signs = validate.check_hindcast((), 2013)
+    m = run.calibrate(None, 2013).hindcast_metrics
     assert hindcast.value == m["rmse_pp"]
-    assert hindcast.passed == (m["rmse_pp"] < m["persistence_rmse_pp"])
-    assert "β_F" in signs.figure
+    assert hindcast.passed == (m["rmse_pp"] < m["no_change_rmse_pp"])
+    assert "β_US" in signs.figure and "β_M" in signs.figure
 
 
 def test_checks_can_run_with_the_calibrated_coefficients():
