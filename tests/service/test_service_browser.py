@@ -417,6 +417,21 @@ def test_desktop_after_ranking_has_no_overflow(open_page: Any, artifacts: Path) 
     assert w.errors == []
 
 
+def test_tablet_width_after_ranking(open_page: Any, artifacts: Path) -> None:
+    """At 800 px the charts share the page with the controls: titles wrap, the scorecard
+    (too narrow for 14 heatmap columns) is a table, and nothing overflows or is clipped."""
+    w = open_page("?b=division_of_labor", width=800, height=1000)
+    page = w.page
+    _rank(page)
+    _draw_every_chart(page)
+    assert page.evaluate(OVERFLOW), page.evaluate("document.documentElement.scrollWidth")
+    assert page.evaluate(CLIPPED_TEXT) == []
+    assert page.is_visible("#scorecard-table") and page.is_hidden("#chart-scorecard")
+    assert "<br>" in page.evaluate("document.getElementById('chart-smaa').layout.title.text")
+    page.screenshot(path=str(artifacts / "dashboard-tablet-ranked.png"), full_page=True)
+    assert w.errors == []
+
+
 def test_what_differs_shows_the_slider_value_in_force(open_page: Any) -> None:
     w = open_page("?b=division_of_labor&us.allocation.europe=0.2")
     page = w.page

@@ -249,8 +249,12 @@
   // legends below the plot so that they never collide with a wrapped title.
   const NARROW = window.matchMedia("(max-width: 760px)");
   const narrow = () => NARROW.matches;
-  function config() {
-    return Object.assign({}, CONFIG, { displayModeBar: narrow() ? false : "hover" });
+  // A chart narrower than this gets the compact layout (legend below, no "Year" title, no
+  // mode bar); wider ones show the mode bar upright at the right edge, clear of the title.
+  const COMPACT_PX = 480;
+  const compact = (id) => narrow() || (($(id) && $(id).clientWidth) || 0) < COMPACT_PX;
+  function config(id) {
+    return Object.assign({}, CONFIG, { displayModeBar: id && !compact(id) ? "hover" : false });
   }
   // Break `text` at spaces into lines of at most `chars` characters, joined with <br>.
   function wrap(text, chars) {
@@ -270,12 +274,14 @@
   const titleLines = (text) => String(text).split("<br>").length;
   // Plotly draws a title of several lines from 12 px above its anchor: the padding keeps the
   // first line inside the chart (one line sits right at the top with 4 px).
-  function titleSpec(text, y) {
-    return { text, font: { size: 15 }, x: 0.02, xanchor: "left", y: y === undefined ? 1 : y,
-      yref: "container", yanchor: "top", pad: { t: y === undefined ? (titleLines(text) > 1 ? 16 : 4) : 0 } };
+  function titleSpec(text) {
+    return { text, font: { size: 15 }, x: 0.02, xanchor: "left", y: 1, yref: "container",
+      yanchor: "top", pad: { t: titleLines(text) > 1 ? 16 : 4 } };
   }
+  // Titles wrap whenever the chart is too narrow for them (a phone, or the one-column chart
+  // grid beside the controls between 760 and 1100 px).
   function fitTitle(id, text) {
-    return narrow() ? wrap(text, fitChars(id, 15, 16)) : text;
+    return wrap(text, fitChars(id, 15, 16));
   }
   // A slider move usually changes only the numbers of a chart, not its traces, titles, styles
   // or axis ranges (those are rounded out, below). Then Plotly's transition path
@@ -302,15 +308,15 @@
       delete layout.transition;
     }
     drawn[id] = { shape, range, values, data, layout };
-    return Plotly.react(gd, data, layout, config());
+    return Plotly.react(gd, data, layout, config(id));
   }
   function baseLayout(id, title, ytitle, extra) {
-    const small = narrow();
+    const small = compact(id);
     const plotH = ($(id) && $(id).clientHeight) || 360;
     const text = fitTitle(id, title);
     return Object.assign({
-      title: titleSpec(text, small ? undefined : 0.985),
-      margin: small ? { l: 56, r: 10, t: titleLines(text) * 22 + 12, b: 40 } : { l: 64, r: 16, t: 78, b: 48 },
+      title: titleSpec(text),
+      margin: small ? { l: 56, r: 10, t: titleLines(text) * 22 + 12, b: 40 } : { l: 64, r: 40, t: 56 + titleLines(text) * 22, b: 48 },
       font: { family: "system-ui, DejaVu Sans, sans-serif", size: 12, color: C.ink },
       paper_bgcolor: "#ffffff", plot_bgcolor: "#ffffff",
       xaxis: { title: { text: small ? "" : "Year" }, gridcolor: "#e3e6ea", linecolor: "#8a9099", automargin: true },
@@ -319,6 +325,7 @@
         ? { orientation: "h", x: 0, xanchor: "left", y: 0, yref: "container", yanchor: "bottom", font: { size: 11 } }
         : { orientation: "h", x: 0, xanchor: "left", y: 1.0, yanchor: "bottom", font: { size: 11 } },
       hovermode: "x unified",
+      modebar: { orientation: "v" },
     }, extra || {});
   }
   function lines(res, key, name, color, dash, yfmt) {
@@ -526,9 +533,9 @@
       xaxis: { visible: false, range: [-28, 24], fixedrange: false },
       yaxis: { visible: false, range: [34, 71.5], scaleanchor: "x", scaleratio: 1 },
       legend: { orientation: "h", x: 0, xanchor: "left", y: 0, yanchor: "bottom", bgcolor: "rgba(255,255,255,0.85)", font: { size: 11 } },
-      hovermode: "closest", dragmode: "pan",
+      hovermode: "closest", dragmode: "pan", modebar: { orientation: "v" },
     };
-    return Plotly.react("chart-map", data, layout, config());
+    return Plotly.react("chart-map", data, layout, config("chart-map"));
   }
 
   function renderDiff() {
@@ -824,10 +831,14 @@
     }
     return html + "</tbody></table>";
   }
+  // 14 criteria need about 900 px as heatmap columns; a narrower box gets criteria as rows.
+  function scorecardAsTable() {
+    return $("chart-scorecard").closest("figure").clientWidth < 900;
+  }
   function chartScorecard() {
     const cmp = state.compare;
     const box = $("scorecard-table"), gd = $("chart-scorecard");
-    const small = narrow();
+    const small = scorecardAsTable();
     box.hidden = !(cmp && small);
     gd.hidden = !!(cmp && small);
     if (!cmp) return emptyChart("chart-scorecard", "Scorecard of the postures", "Press “Score and rank all postures”.");
@@ -851,22 +862,23 @@
       xgap: 2, ygap: 2,
     }];
     const layout = baseLayout("chart-scorecard", `Scorecard: median of each criterion, ${cmp.run.draws} draws to ${cmp.run.horizon}`, "Posture", { hovermode: "closest" });
-    layout.xaxis = { title: { text: "Criterion (↑ higher is better, ↓ lower is better)" }, tickangle: -35, tickfont: { size: 10 }, automargin: true };
+    layout.xaxis = { title: { text: wrap("Criterion (↑ higher is better, ↓ lower is better)", fitChars("chart-scorecard", 12)) }, tickangle: -35, tickfont: { size: 10 }, automargin: true };
     layout.yaxis = { title: { text: "" }, automargin: true, autorange: "reversed" };
     layout.margin = { l: 10, r: 10, t: 44, b: 40 };
-    return Plotly.react("chart-scorecard", data, layout, config());
+    return Plotly.react("chart-scorecard", data, layout, config("chart-scorecard"));
   }
   function chartSmaa() {
     const cmp = state.compare;
     if (!cmp) return emptyChart("chart-smaa", "Rank acceptability by perspective (SMAA)", "Press “Score and rank all postures”.");
     const pe = $("perspective").value in cmp.rankings ? $("perspective").value : Object.keys(cmp.rankings)[0];
     const n = cmp.postures.length;
+    const tight = $("chart-smaa").clientWidth < 700;
     const shades = ["#08306b", "#2171b5", "#6baed6", "#c6dbef", "#deebf7", "#f7fbff", "#eeeeee", "#dddddd"];
     const data = [];
     for (let r = 0; r < n; r++) {
       data.push({
         type: "bar", name: ["1st", "2nd", "3rd"][r] || r + 1 + "th",
-        x: cmp.postures.map((p) => { const t = state.postures[p] ? state.postures[p].short : p; return narrow() ? wrap(t, 9) : t; }),
+        x: cmp.postures.map((p) => { const t = state.postures[p] ? state.postures[p].short : p; return tight ? wrap(t, 9) : t; }),
         y: cmp.postures.map((p) => cmp.rankings[pe][p].rank_probabilities[r]),
         marker: { color: shades[r], line: { color: "#555", width: 0.5 } },
         hovertemplate: "%{x}: P(rank " + (r + 1) + ") = %{y:.0%}<extra></extra>",
@@ -876,11 +888,11 @@
     const layout = baseLayout("chart-smaa", "Rank acceptability — " + label, "Probability of each rank", { barmode: "stack", hovermode: "closest" });
     layout.legend.traceorder = "normal";
     layout.legend.title = { text: "rank:" };
-    layout.xaxis = { title: { text: narrow() ? "" : "Posture" }, automargin: true, tickangle: 0, tickfont: { size: narrow() ? 10 : 12 } };
+    layout.xaxis = { title: { text: tight ? "" : "Posture" }, automargin: true, tickangle: 0, tickfont: { size: tight ? 10 : 12 } };
     layout.yaxis.tickformat = ".0%";
     layout.yaxis.range = [0, 1];
     $("smaa-caption").textContent = "SMAA rank acceptability: probability that each posture ranks 1st, 2nd, … under this perspective's weights (sampled around them) and the uncertain outcomes. " + (cmp.summary[pe] || "");
-    return Plotly.react("chart-smaa", data, layout, config());
+    return Plotly.react("chart-smaa", data, layout, config("chart-smaa"));
   }
 
   // ------------------------------------------------------------------ downloads, sharing
@@ -1001,6 +1013,9 @@
       setStatus($("status"), "Error while loading: " + err.message, true);
     }
   }
+  function chartWidths() {
+    return narrow() + ":" + ["chart-burden", "chart-smaa"].map((id) => $(id).clientWidth).join(",");
+  }
   function wire() {
     $("postureA").addEventListener("change", async (e) => {
       state.a = e.target.value;
@@ -1036,13 +1051,21 @@
       chartMap();
     });
     $("perspective").addEventListener("change", () => chartSmaa());
-    // crossing the phone breakpoint (rotation, a resized window) redraws with that layout
-    NARROW.addEventListener("change", () => {
-      for (const id of Object.keys(drawn)) delete drawn[id];
-      mapDrawnVar = null;
-      renderAll();
-      chartScorecard();
-      chartSmaa();
+    // a resized window or a rotated phone: titles are wrapped for the new widths, and the
+    // phone layout (no mode bar, legends below) switches on or off
+    let resizeTimer = null, widths = chartWidths();
+    window.addEventListener("resize", () => {
+      clearTimeout(resizeTimer);
+      resizeTimer = setTimeout(() => {
+        const now = chartWidths();
+        if (now === widths) return;
+        widths = now;
+        for (const id of Object.keys(drawn)) delete drawn[id];
+        mapDrawnVar = null;
+        renderAll();
+        chartScorecard();
+        chartSmaa();
+      }, 200);
     });
     $("run-mc").addEventListener("click", runMonteCarlo);
     $("cancel-mc").addEventListener("click", () => cancelMonteCarlo("Cancelled."));
