@@ -559,7 +559,7 @@
       const cell = (v) => (slider == null ? fix2(v)
         : `<span class="in-force">${fix2(slider)}</span><span class="was">posture ${fix2(v)}</span>`);
       const over = slider == null ? "" : " · set by a slider for both";
-      html += `<tr${slider == null ? "" : ' class="overridden"'}><td class="lever">${esc(la.path)}<br><span class="hint">${esc(la.unit)}${over}</span></td><td class="num">${cell(la.value)}</td><td class="num">${cell(lbb.value)}</td><td class="reason">${esc(la.reason || "default value")}</td><td class="reason">${esc(lbb.reason || "default value")}</td></tr>`;
+      html += `<tr${slider == null ? "" : ' class="overridden"'}><td class="lever">${esc(la.path).replace(/([._])/g, "$1<wbr>")}<br><span class="hint">${esc(la.unit)}${over}</span></td><td class="num">${cell(la.value)}</td><td class="num">${cell(lbb.value)}</td><td class="reason">${esc(la.reason || "default value")}</td><td class="reason">${esc(lbb.reason || "default value")}</td></tr>`;
     }
     if (!n) html += '<tr><td colspan="5">Both postures set every lever alike.</td></tr>';
     html += "</tbody></table>";
