@@ -333,3 +333,18 @@ def test_custom_report_fits_a_phone(custom: tuple[list[Any], Path]) -> None:
     _, out = custom
     widths = _page_widths(out / "index.html", "report-custom")
     assert widths[390] <= 390 and widths[1440] <= 1440, widths
+
+
+def test_stress_gets_custom_futures_as_scenarios() -> None:
+    """Built-in postures go to nf.stress by name (unchanged numbers); any other future as its
+    Scenario, so that its levers, overrides and shocks are the ones stressed."""
+    from types import SimpleNamespace
+
+    from natofutures.report.build import _stress_targets
+    from natofutures.scenario import posture
+
+    bau = posture("business_as_usual")
+    tuned = posture("division_of_labor").with_overrides({"us.resolve": 0.9})
+    data = SimpleNamespace(postures=["business_as_usual", "division_of_labor"],
+                           scenarios={"business_as_usual": bau, "division_of_labor": tuned})
+    assert _stress_targets(data) == ["business_as_usual", tuned]  # type: ignore[arg-type]
