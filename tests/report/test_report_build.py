@@ -12,7 +12,7 @@ import pytest
 
 import natofutures as nf
 from natofutures.report import build_report, from_comparison
-from natofutures.report.build import fmt, summary_facts
+from natofutures.report.build import count_word, fmt, summary_facts
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 SECTIONS = ("summary", "futures", "scorecard", "rankings", "drivers", "forecast", "history",
@@ -162,6 +162,32 @@ def test_scorecard_table_matches(built: tuple[Any, Any, Path]) -> None:
     assert fc.sum() == pytest.approx(1.0)
 
 
+def _page_widths(html: Path, name: str) -> dict[int, int]:
+    """Open the report in Chromium at phone (390 px) and desktop (1440 px) widths.
+
+    Returns the page's scroll width at each width; saves full-page screenshots
+    ``tests/artifacts/<name>-390.png`` and ``-1440.png`` (and checks no request leaves the
+    file). A page wider than its viewport means the reader has to scroll sideways.
+    """
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    widths = {}
+    requests: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        for width in (390, 1440):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(html.as_uri())
+            widths[width] = int(page.evaluate("document.documentElement.scrollWidth"))
+            page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+            page.close()
+        browser.close()
+    assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
+    return widths
+
+
 def test_screenshot(built: tuple[Any, Any, Path]) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -182,3 +208,143 @@ def test_screenshot(built: tuple[Any, Any, Path]) -> None:
     assert width <= 1200, "the report overflows the page horizontally"
     assert target.stat().st_size > 50_000
     assert pdf[:4] == b"%PDF"
+
+
+def test_report_fits_a_phone_and_a_desktop(built: tuple[Any, Any, Path]) -> None:
+    """No page wider than the viewport at 390 and 1440 px: wide tables scroll in their boxes."""
+    _, _, out = built
+    widths = _page_widths(out / "index.html", "report")
+    assert widths[390] <= 390, widths
+    assert widths[1440] <= 1440, widths
+    html = (out / "index.html").read_text(encoding="utf-8")
+    tables = html.count("<table")
+    assert tables > 5 and html.count('<div class="scroll">\n  <table') + html.count(
+        '<div class="scroll">\n    <table') == tables  # every table sits in a scroll box
+
+
+def test_heading_counts_the_postures(built: tuple[Any, Any, Path]) -> None:
+    res, _, out = built
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert len(res.postures) == 4
+    assert "<h1>Which NATO? Four futures compared</h1>" in html
+    assert "## Four futures compared" in (out / "summary.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("n", "word"), [(2, "Two"), (3, "Three"), (4, "Four"), (12, "Twelve"),
+                                         (13, "13")])
+def test_count_word(n: int, word: str) -> None:
+    assert count_word(n) == word
+
+
+POSTURE_FILE = """\
+name: europe_first
+title: "Europe first: the allies lead"
+summary: Europe builds its own deterrent while the US stays a back-up.
+levers:
+  us.guarantee: {value: 0.4, reason: US as backer}
+  us.allocation.europe: {value: 0.1, reason: fewer US forces}
+"""
+SCENARIO_FILE = """\
+name: bau_shocked
+description: Business as usual with a Russian surge in 2031 and a wider growth band.
+posture: business_as_usual
+overrides:
+  us.resolve: 0.7
+uncertainty:
+  economy.growth.default: {dist: normal, mean: 0.015, sd: 0.01}
+shocks:
+  - {kind: intentions, year: 2031, adversary: RUS, value: 0.9, duration: 3}
+"""
+
+
+@pytest.fixture(scope="module")
+def custom(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Any], Path]:
+    """A report of a custom posture file, a scenario file and a built-in posture."""
+    from natofutures.scenario import load_scenario, posture
+
+    folder = tmp_path_factory.mktemp("custom")
+    (folder / "europe_first.yaml").write_text(POSTURE_FILE, encoding="utf-8")
+    (folder / "bau_shocked.yaml").write_text(SCENARIO_FILE, encoding="utf-8")
+    scs = [posture(str(folder / "europe_first.yaml")),
+           load_scenario(folder / "bau_shocked.yaml"), posture("business_as_usual")]
+    res = nf.compare(scs, draws=20, seed=2, smaa_samples=500, horizon=2040)
+    out = folder / "rep"
+    build_report(from_comparison(res, "natofutures compare", scenarios=scs), out,
+                 sensitivity_n=2)
+    return scs, out
+
+
+def _text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def _section(html: str, name: str) -> str:
+    m = re.search(rf'<section id="{name}">(.*?)</section>', html, re.S)
+    assert m, name
+    return m.group(1)
+
+
+def test_custom_posture_card_has_its_title_and_summary(custom: tuple[list[Any], Path]) -> None:
+    _, out = custom
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "<h1>Which NATO? Three futures compared</h1>" in html
+    futures = _text(_section(html, "futures"))
+    assert "europe first — Europe first: the allies lead" in futures
+    assert "Europe builds its own deterrent while the US stays a back-up." in futures
+    assert "europe first — europe_first" not in futures
+    md = (out / "summary.md").read_text(encoding="utf-8")
+    assert "**europe first** — Europe first: the allies lead" in md
+
+
+def test_lever_table_shows_inherited_values(custom: tuple[list[Any], Path]) -> None:
+    scs, out = custom
+    lever_table = _section((out / "index.html").read_text(encoding="utf-8"), "futures")
+    lever_table = lever_table[lever_table.index("<table"):]
+    assert "–" not in _text(lever_table)
+    levers = pd.read_csv(out / "tables" / "levers.csv")
+    row = levers[(levers["lever"] == "us.resolve")].set_index("posture")
+    # europe_first leaves us.resolve out: it inherits the default; bau_shocked overrides it
+    default = nf.posture("business_as_usual").parameter("us.resolve")
+    assert scs[0].levers.get("us.resolve") is None
+    assert row.loc["europe_first", "value"] == pytest.approx(scs[0].parameter("us.resolve"))
+    assert row.loc["europe_first", "origin"] == "default"
+    assert row.loc["bau_shocked", ["value", "origin"]].tolist() == [0.7, "override"]
+    assert row.loc["business_as_usual", "value"] == pytest.approx(default)
+    assert row.loc["business_as_usual", "origin"] == "posture"
+    assert levers["value"].notna().all()
+    assert "default" in _text(lever_table) and "override" in _text(lever_table)
+
+
+def test_scenario_card_lists_shocks_and_uncertainty(custom: tuple[list[Any], Path]) -> None:
+    _, out = custom
+    futures = _text(_section((out / "index.html").read_text(encoding="utf-8"), "futures"))
+    card = futures[futures.index("bau shocked —"):futures.index("business as usual —")]
+    assert "Scenario bau_shocked on posture business_as_usual" in card
+    assert "Russian surge in 2031" in card
+    assert f"us.resolve = {fmt(0.7)}" in card
+    assert f"intentions in 2031: adversary RUS, value {fmt(0.9)}, duration 3" in card
+    assert f"economy.growth.default ~ normal(mean {fmt(0.015)}, sd {fmt(0.01)})" in card
+    postures = pd.read_csv(out / "tables" / "postures.csv").set_index("posture")
+    assert postures.loc["bau_shocked", "shocks"].startswith("intentions in 2031")
+    assert bool(postures.loc["europe_first", "scenario"]) is False
+
+
+def test_custom_report_fits_a_phone(custom: tuple[list[Any], Path]) -> None:
+    _, out = custom
+    widths = _page_widths(out / "index.html", "report-custom")
+    assert widths[390] <= 390 and widths[1440] <= 1440, widths
+
+
+def test_stress_gets_custom_futures_as_scenarios() -> None:
+    """Built-in postures go to nf.stress by name (unchanged numbers); any other future as its
+    Scenario, so that its levers, overrides and shocks are the ones stressed."""
+    from types import SimpleNamespace
+
+    from natofutures.report.build import _stress_targets
+    from natofutures.scenario import posture
+
+    bau = posture("business_as_usual")
+    tuned = posture("division_of_labor").with_overrides({"us.resolve": 0.9})
+    data = SimpleNamespace(postures=["business_as_usual", "division_of_labor"],
+                           scenarios={"business_as_usual": bau, "division_of_labor": tuned})
+    assert _stress_targets(data) == ["business_as_usual", tuned]  # type: ignore[arg-type]

@@ -154,6 +154,10 @@ def test_downloads_give_a_valid_scenario_and_csv(open_page: Any, tmp_path: Path)
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     sc = scenario_from_mapping(data)
     assert sc.posture == "division_of_labor"
+    # the file says how to run it, under the name the browser saves it as
+    name = dl.value.suggested_filename
+    assert name == "natofutures-division_of_labor.yaml"
+    assert f"# run it with: natofutures simulate {name}\n" in path.read_text(encoding="utf-8")
     assert sc.parameter("us.resolve") == pytest.approx(0.4)
     with page.expect_download() as dl:
         page.click("#dl-csv")
@@ -334,12 +338,166 @@ def test_incremental_redraws_equal_a_fresh_page(open_page: Any) -> None:
     assert w.errors == []
 
 
+# Text of every chart that lies (partly) outside its chart's box: a clipped title or label.
+CLIPPED_TEXT = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap((gd) => {
+  const box = gd.getBoundingClientRect();
+  return [...gd.querySelectorAll('text')].filter((t) => t.textContent.trim())
+    .map((t) => [t.textContent, t.getBoundingClientRect()])
+    .filter(([, r]) => r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1
+                                       || r.top < box.top - 1 || r.bottom > box.bottom + 1))
+    .map(([text]) => gd.id + ': ' + text);
+})"""
+OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth"
+
+
+def _rank(page: Any) -> None:
+    page.select_option("#cmp-draws", "100")
+    page.click("#run-compare")
+    _wait(page, "document.getElementById('cmp-status').textContent.startsWith('Done')")
+
+
+def _draw_every_chart(page: Any) -> None:
+    """Scroll through the page so that the charts drawn only on screen are all drawn."""
+    height = page.evaluate("document.documentElement.scrollHeight")
+    for y in range(0, height, 600):
+        page.evaluate(f"window.scrollTo(0, {y})")
+        time.sleep(0.15)
+    _wait(page, "['chart-allies', 'chart-map'].every((id) => document.getElementById(id).data)")
+    page.evaluate("window.scrollTo(0, 0)")
+
+
 def test_phone_width_layout(open_page: Any, artifacts: Path) -> None:
+    """At 390 x 844: a chart first, the sliders folded, a readable scorecard, nothing clipped."""
     w = open_page("?b=division_of_labor", width=390, height=844)
     page = w.page
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390 + 1  # no horizontal scrolling
+    chart = page.locator("#fig-burden").bounding_box()
+    sliders = page.locator("#sliders-card").bounding_box()
+    assert chart["y"] < 844 / 2 and chart["y"] < sliders["y"]  # the first chart on screen
+    assert page.evaluate("document.getElementById('sliders-card').open") is False
+    assert page.is_hidden("#s-us-resolve")
+    page.click("#sliders-card > summary")  # unfolds on a tap
+    assert page.is_visible("#s-us-resolve")
+    page.click("#sliders-card > summary")
+    _rank(page)
+    _draw_every_chart(page)
+    assert page.evaluate(OVERFLOW), page.evaluate("document.documentElement.scrollWidth")
+    # no mode bar over the titles; every title and label inside its chart
+    assert page.evaluate("document.querySelectorAll('.modebar').length") == 0
+    assert page.evaluate(CLIPPED_TEXT) == []
+    # the scorecard as a table: one row per criterion, each cell a median with its unit
+    assert page.is_hidden("#chart-scorecard") and page.is_visible("#scorecard-table")
+    rows = page.locator("#scorecard-table tbody tr")
+    assert rows.count() == 14
+    us_cost = rows.first.inner_text()
+    assert "US cost" in us_cost and "trillion 2015 US$" in us_cost and "tn$" in us_cost
+    assert page.locator("#scorecard-table thead th").count() == 1 + 4
+    box = page.locator("#scorecard-table").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     page.screenshot(path=str(artifacts / "dashboard-phone.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "dashboard-phone-first-screen.png"))
+    assert w.errors == []
+
+
+def test_desktop_after_ranking_has_no_overflow(open_page: Any, artifacts: Path) -> None:
+    w = open_page("?b=division_of_labor", width=1440, height=1000)
+    page = w.page
+    _rank(page)
+    _draw_every_chart(page)
+    assert page.evaluate(OVERFLOW), page.evaluate("document.documentElement.scrollWidth")
+    assert page.evaluate(CLIPPED_TEXT) == []
+    assert page.evaluate("document.getElementById('sliders-card').open") is True
+    # heatmap cells carry their unit: a share in %, a cost in trillion US$, rancor in pp
+    text = page.evaluate("document.getElementById('chart-scorecard').data[0].text[0]")
+    labels = page.evaluate("document.getElementById('chart-scorecard').data[0].x")
+    crit = {label.split(" ")[0]: t for label, t in zip(labels, text, strict=True)}
+    assert crit["US"].endswith(" tn$") and crit["Europe"].endswith("%")
+    assert crit["Trans-Atlantic"].endswith(" pp")
+    assert any("(index 0–1)" in label for label in labels)
+    page.screenshot(path=str(artifacts / "dashboard-desktop-ranked.png"), full_page=True)
+    assert w.errors == []
+
+
+def test_tablet_width_after_ranking(open_page: Any, artifacts: Path) -> None:
+    """At 800 px the charts share the page with the controls: titles wrap, the scorecard
+    (too narrow for 14 heatmap columns) is a table, and nothing overflows or is clipped."""
+    w = open_page("?b=division_of_labor", width=800, height=1000)
+    page = w.page
+    _rank(page)
+    _draw_every_chart(page)
+    assert page.evaluate(OVERFLOW), page.evaluate("document.documentElement.scrollWidth")
+    assert page.evaluate(CLIPPED_TEXT) == []
+    assert page.is_visible("#scorecard-table") and page.is_hidden("#chart-scorecard")
+    assert "<br>" in page.evaluate("document.getElementById('chart-smaa').layout.title.text")
+    page.screenshot(path=str(artifacts / "dashboard-tablet-ranked.png"), full_page=True)
+    assert w.errors == []
+
+
+def test_what_differs_shows_the_slider_value_in_force(open_page: Any) -> None:
+    w = open_page("?b=division_of_labor&us.allocation.europe=0.2")
+    page = w.page
+    row = page.locator("#diff tr", has_text="us.allocation.europe")
+    cells = row.locator("td.num")
+    for i in range(2):
+        assert cells.nth(i).locator(".in-force").inner_text() == "0.20"
+    assert "posture 0.25" in cells.nth(0).inner_text()
+    assert "set by a slider for both" in row.inner_text()
+    # without the slider, each posture's own value
+    renders = page.evaluate("window.nfRenders")
+    page.click("#reset")
+    _wait(page, f"window.nfRenders > {renders}")
+    cells = page.locator("#diff tr", has_text="us.allocation.europe").locator("td.num")
+    assert cells.nth(0).inner_text() == "0.25" and cells.nth(1).inner_text() != "0.25"
+    assert page.locator("#diff .in-force").count() == 0
+    assert w.errors == []
+
+
+def test_map_greys_out_adversaries_with_a_legend(open_page: Any) -> None:
+    w = open_page("?map=threat_RUS")
+    page = w.page
+    _draw_every_chart(page)
+    traces = page.evaluate(
+        "document.getElementById('chart-map').data.map((t) => [t.name || '', t.fillcolor || '',"
+        " t.showlegend === true])"
+    )
+    fill = {name.split(":")[0]: colour for name, colour, _ in traces}
+    assert fill["Russia"] == fill["Belarus"] == "#5b6470"
+    assert fill["Poland"] not in ("#5b6470", "#d9d9d9")
+    legend = [name for name, _, shown in traces if shown]
+    assert legend == ["adversary (not coloured)", "not simulated"]
+    assert w.errors == []
+
+
+def test_slider_units_match_their_text(open_page: Any) -> None:
+    w = open_page()
+    page = w.page
+    from natofutures.scenario import parameter_table
+
+    spec = parameter_table()["burden.threat_response"]
+    assert "fraction of GDP" in spec.unit
+    out = page.locator("#s-burden-threat_response-out")
+    assert out.inner_text() == f"{spec.value:.3f}"  # the fraction itself, as the unit says
+    hint = page.locator("#s-burden-threat_response").locator("xpath=..").inner_text()
+    assert "fraction of GDP" in hint and "pts" not in hint
+    renders = page.evaluate("window.nfRenders")
+    page.locator("#s-burden-threat_response").fill("0.1")
+    _wait(page, f"window.nfRenders > {renders}")
+    assert out.inner_text() == "0.100"
+    assert w.errors == []
+
+
+def test_monte_carlo_brings_the_changed_charts_into_view(open_page: Any) -> None:
+    w = open_page("?b=division_of_labor", width=1440, height=900)
+    page = w.page
+    page.select_option("#draws", "200")
+    page.locator("#run-mc").scroll_into_view_if_needed()
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    top = "document.getElementById('fig-burden').getBoundingClientRect().top"
+    assert page.evaluate(f"{top} < 0")  # the chart is off screen when the button is pressed
+    page.click("#run-mc")
+    _wait(page, "document.getElementById('mc-status').textContent.startsWith('Done')")
+    _wait(page, f"{top} >= -1 && {top} < window.innerHeight / 2")
+    assert "scrolled into view" in page.inner_text("#mc-status")
+    _wait(page, BANDS)
     assert w.errors == []
 
 

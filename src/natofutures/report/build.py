@@ -67,29 +67,110 @@ def _base_posture(name: str) -> Any:
     return posture(name) if name in posture_names() else None
 
 
+#: Number words for the report's heading ("Two futures compared").
+_NUMBER_WORDS = ("Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine",
+                 "Ten", "Eleven", "Twelve")
+
+
+def count_word(n: int) -> str:
+    """``n`` as a capitalised English word up to twelve, else as digits."""
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
+
+
+def _value_text(value: Any) -> str:
+    """A parameter value as printed: 3 significant digits; dated values as ``year: value``."""
+    if isinstance(value, dict):
+        return "; ".join(f"{y}: {fmt(float(v))}" for y, v in sorted(value.items()))
+    return fmt(float(value))
+
+
+def _spec_text(model: Any, skip: tuple[str, ...]) -> str:
+    """``key value, …`` of a shock or distribution model, leaving out ``skip`` and unset fields."""
+    fields = model.model_dump(mode="json")
+    return ", ".join(
+        f"{k.replace('_', ' ')} {_value_text(v) if isinstance(v, float) else v}"
+        for k, v in fields.items() if k not in skip and v is not None
+    )
+
+
+def _scenario_card(sc: Any) -> dict[str, Any]:
+    """Title, summary and what a scenario changes: overrides, dated shocks, uncertainty."""
+    from natofutures.scenario import parameter_table
+
+    base = _base_posture(sc.posture)
+    title = sc.posture_title or (base.posture_title if base is not None else "") or sc.posture
+    summary = sc.posture_summary or (base.posture_summary if base is not None else "")
+    units = {k: v.unit for k, v in parameter_table().items()}
+    return {
+        "posture": sc.name,
+        "title": title,
+        "summary": summary,
+        # a scenario built on a posture (its own name, overrides, shocks or distributions)
+        "scenario": sc.name != sc.posture or bool(sc.overrides or sc.shocks or sc.uncertainty),
+        "base": sc.posture,
+        "description": sc.description,
+        "overrides": [f"{k} = {_value_text(v)} ({units.get(k, '')})"
+                      for k, v in sorted(sc.overrides.items())],
+        "shocks": [f"{sh.kind.replace('_', ' ')} in {sh.year}: {_spec_text(sh, ('kind', 'year'))}"
+                   for sh in sc.shocks],
+        "uncertainty": [f"{k} ~ {d.dist}({_spec_text(d, ('dist',))})"
+                        for k, d in sorted(sc.uncertainty.items())],
+    }
+
+
+def _lever_rows(scenarios: list[Any]) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """The levers (and overridden parameters) whose values in force differ between scenarios.
+
+    Returns a long table (lever, unit, posture, value, value_text, origin) and the rows of the
+    report's table. A value in force is the scenario's override, else its posture's lever,
+    else the default from defaults.yaml (a posture file that leaves a lever out inherits the
+    default): every cell has a value and says where it comes from.
+    """
+    from natofutures.scenario import parameter_table
+
+    table = parameter_table()
+    paths = sorted({k for sc in scenarios for k in (*sc.levers, *sc.overrides)})
+    long, rows = [], []
+    for path in paths:
+        values = [sc.parameter(path) for sc in scenarios]
+        texts = [_value_text(v) for v in values]
+        if len(set(texts)) < 2:
+            continue
+        unit = table[path].unit if path in table else ""
+        cells = []
+        for sc, value, text in zip(scenarios, values, texts, strict=True):
+            origin = ("override" if path in sc.overrides
+                      else "posture" if path in sc.levers else "default")
+            cells.append({"text": text, "origin": origin})
+            long.append({"lever": path, "unit": unit, "posture": sc.name,
+                         "value": float("nan") if isinstance(value, dict) else float(value),
+                         "value_text": text, "origin": origin})
+        rows.append({"lever": path, "unit": unit, "cells": cells})
+    columns = ["lever", "unit", "posture", "value", "value_text", "origin"]
+    return pd.DataFrame(long, columns=columns), rows
+
+
 def _futures(data: ReportData) -> Section:
-    """The futures compared: title and summary of each posture, and the levers that differ."""
-    rows, levers = [], {}
+    """The futures compared: title, summary and changes of each, and the levers that differ."""
+    cards: list[dict[str, Any]] = []
+    known = []
     for p in data.postures:
         sc = data.scenarios.get(p)
         if sc is None:
-            rows.append({"posture": p, "title": p, "summary": ""})
+            cards.append({"posture": p, "title": p, "summary": "", "scenario": False,
+                          "base": p, "description": "", "overrides": [], "shocks": [],
+                          "uncertainty": []})
             continue
-        base = _base_posture(sc.posture)
-        title = base.posture_title if base is not None else sc.posture
-        summary = base.posture_summary if base is not None else ""
-        if sc.name != sc.posture or sc.overrides:
-            title = f"{sc.posture} with {len(sc.overrides)} override(s)"
-            summary = sc.description or summary
-        rows.append({"posture": p, "title": title or p, "summary": summary or ""})
-        scalar = {k: v for k, v in sc.overrides.items() if isinstance(v, int | float)}
-        levers[p] = {**dict(sc.levers), **scalar}
-    wide = pd.DataFrame(levers).reindex(columns=data.postures)
-    differs = wide[wide.astype(str).nunique(axis=1) > 1].sort_index()
-    differs.index.name = "lever"
+        cards.append(_scenario_card(sc))
+        known.append(sc)
+    levers, rows = _lever_rows(known)
+    listed = pd.DataFrame(
+        [{**c, **{k: "; ".join(c[k]) for k in ("overrides", "shocks", "uncertainty")}}
+         for c in cards]
+    )
     return Section(
-        tables={"postures": pd.DataFrame(rows), "levers": differs.reset_index()},
-        context={"postures": rows, "levers": differs},
+        tables={"postures": listed, "levers": levers},
+        context={"postures": cards, "levers": rows, "lever_postures": [sc.name for sc in known]},
     )
 
 
@@ -288,11 +369,22 @@ def _history() -> Section:
     )
 
 
+def _stress_targets(data: ReportData) -> list[Any]:
+    """What to stress: a built-in posture by name, any other future as its Scenario object."""
+    out: list[Any] = []
+    for p in data.postures:
+        sc = data.scenarios.get(p)
+        plain = sc is None or (sc.name == sc.posture and _base_posture(p) is not None
+                               and sc.canonical_json() == _base_posture(p).canonical_json())
+        out.append(p if plain else sc)
+    return out
+
+
 def _stress(data: ReportData, name: str) -> Section:
     import natofutures as nf
 
     draws = min(int(data.run["draws"] or 0), 200)
-    res = nf.stress(name, postures=data.postures, draws=draws, seed=int(data.run["seed"]))
+    res = nf.stress(name, postures=_stress_targets(data), draws=draws, seed=int(data.run["seed"]))
     table = res.summary.copy()
     cols = ["posture", "p_deterrence_fails_europe", "p_holds_if_fails_europe",
             "europe_burden_before", "europe_burden_after", "europe_burden_response_pp",
@@ -496,6 +588,7 @@ def build_report(
             "data": data, "run": data.run, "facts": facts,
             "summary": summary_paragraph(facts), "s": {k: v.context for k, v in sections.items()},
             "img": uris, "tables": tables, "label": figs._label,
+            "n_futures": count_word(len(data.postures)),
             "elapsed": f"{time.perf_counter() - started:.0f}",
         }
         env = _env()

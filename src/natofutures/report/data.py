@@ -72,8 +72,32 @@ def scenarios_from_json(specs: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def from_comparison(res: Any, command: str) -> ReportData:
-    """Report data of a fresh :func:`natofutures.compare` result."""
+def _described(res: Any, given: Any) -> dict[str, Any]:
+    """``{posture: Scenario}`` with titles, summaries and descriptions where they are known.
+
+    A compare result stores each scenario as canonical JSON, which leaves out the text that
+    does not change results (a posture file's ``title`` and ``summary``, a scenario's
+    ``description``). The Scenario objects themselves carry it: the caller may pass them
+    (``scenarios``), or the result may hold them (a ``scenarios`` attribute); otherwise the
+    scenarios are rebuilt from the JSON and built-in postures get their text back later.
+    """
+    rebuilt = scenarios_from_json(dict(res.scenario_json))
+    objects = given if given is not None else getattr(res, "scenarios", None)
+    if isinstance(objects, dict):
+        objects = list(objects.values())
+    for sc in objects or ():
+        name = getattr(sc, "name", None)
+        if name in rebuilt and sc.canonical_json() == rebuilt[name].canonical_json():
+            rebuilt[name] = sc
+    return rebuilt
+
+
+def from_comparison(res: Any, command: str, scenarios: Any = None) -> ReportData:
+    """Report data of a fresh :func:`natofutures.compare` result.
+
+    ``scenarios``: the Scenario objects compared (a sequence or ``{name: Scenario}``), so that
+    the report shows the title, summary and description of custom posture and scenario files.
+    """
     labels = {view.name: getattr(view, "label", "") or view.name for view in res.perspectives}
     run = {
         "seed": int(res.run["seed"]),
@@ -96,7 +120,7 @@ def from_comparison(res: Any, command: str) -> ReportData:
         run=run,
         perspective_labels=labels,
         verdicts=dict(res.summary),
-        scenarios=scenarios_from_json(dict(res.scenario_json)),
+        scenarios=_described(res, scenarios),
     )
 
 

@@ -35,8 +35,8 @@
       step: 0.1, fmt: (v) => "×" + v.toFixed(1),
       help: "Military goods a yuan buys relative to the exchange rate (studies: 1.5–2)." },
     { path: "burden.threat_response", label: "European responsiveness", min: 0, max: 0.2,
-      step: 0.002, fmt: (v) => (100 * v).toFixed(1) + " pts",
-      help: "Extra defence spending (points of GDP) per unit of perceived threat; fitted on European allies 1990–2024." },
+      step: 0.002, fmt: (v) => v.toFixed(3),
+      help: "Extra defence spending, as a fraction of GDP, per unit of perceived threat (0.085 = 8.5 points of GDP per unit of the threat index); fitted on European allies 1990–2024." },
     { path: "economy.growth.default", label: "GDP growth", min: -0.01, max: 0.04, step: 0.001,
       fmt: (v) => (100 * v).toFixed(1) + "%/yr",
       help: "Real GDP growth of European allies without their own IMF rate." },
@@ -160,6 +160,8 @@
       out.classList.toggle("changed", changed);
       out.title = changed ? "changed from the posture's value" : "posture / default value";
     }
+    const changed = Object.keys(state.overrides).length + (state.horizon !== 2045 ? 1 : 0);
+    $("sliders-changed").textContent = changed ? `${changed} changed` : "";
     const yr = $("year");
     yr.max = state.horizon;
     if (state.year > state.horizon) state.year = state.horizon;
@@ -242,6 +244,45 @@
 
   // ------------------------------------------------------------------ charts
   const CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
+  // Phones and narrow windows (the CSS breakpoint): no mode bar (a tap would show it over the
+  // title), titles and long axis titles wrapped onto lines that fit instead of being clipped,
+  // legends below the plot so that they never collide with a wrapped title.
+  const NARROW = window.matchMedia("(max-width: 760px)");
+  const narrow = () => NARROW.matches;
+  // A chart narrower than this gets the compact layout (legend below, no "Year" title, no
+  // mode bar); wider ones show the mode bar upright at the right edge, clear of the title.
+  const COMPACT_PX = 480;
+  const compact = (id) => narrow() || (($(id) && $(id).clientWidth) || 0) < COMPACT_PX;
+  function config(id) {
+    return Object.assign({}, CONFIG, { displayModeBar: id && !compact(id) ? "hover" : false });
+  }
+  // Break `text` at spaces into lines of at most `chars` characters, joined with <br>.
+  function wrap(text, chars) {
+    const out = [];
+    let line = "";
+    for (const word of String(text).split(" ")) {
+      if (line && (line + " " + word).length > chars) { out.push(line); line = word; } else line = line ? line + " " + word : word;
+    }
+    if (line) out.push(line);
+    return out.join("<br>");
+  }
+  // Characters of a `size` px font that fit across the chart `id` (about 0.55 em per character).
+  function fitChars(id, size, reserve) {
+    const w = ($(id) && $(id).clientWidth) || 360;
+    return Math.max(14, Math.floor((w - (reserve || 0)) / (0.55 * size)));
+  }
+  const titleLines = (text) => String(text).split("<br>").length;
+  // Plotly draws a title of several lines from 12 px above its anchor: the padding keeps the
+  // first line inside the chart (one line sits right at the top with 4 px).
+  function titleSpec(text) {
+    return { text, font: { size: 15 }, x: 0.02, xanchor: "left", y: 1, yref: "container",
+      yanchor: "top", pad: { t: titleLines(text) > 1 ? 16 : 4 } };
+  }
+  // Titles wrap whenever the chart is too narrow for them (a phone, or the one-column chart
+  // grid beside the controls between 760 and 1100 px).
+  function fitTitle(id, text) {
+    return wrap(text, fitChars(id, 15, 16));
+  }
   // A slider move usually changes only the numbers of a chart, not its traces, titles, styles
   // or axis ranges (those are rounded out, below). Then Plotly's transition path
   // (layout.transition, duration 0) moves just the traces, without re-laying out axes, legend,
@@ -267,18 +308,24 @@
       delete layout.transition;
     }
     drawn[id] = { shape, range, values, data, layout };
-    return Plotly.react(gd, data, layout, CONFIG);
+    return Plotly.react(gd, data, layout, config(id));
   }
-  function baseLayout(title, ytitle, extra) {
+  function baseLayout(id, title, ytitle, extra) {
+    const small = compact(id);
+    const plotH = ($(id) && $(id).clientHeight) || 360;
+    const text = fitTitle(id, title);
     return Object.assign({
-      title: { text: title, font: { size: 15 }, x: 0.02, xanchor: "left", y: 0.985, yref: "container", yanchor: "top" },
-      margin: { l: 64, r: 16, t: 78, b: 48 },
+      title: titleSpec(text),
+      margin: small ? { l: 56, r: 10, t: titleLines(text) * 22 + 12, b: 40 } : { l: 64, r: 40, t: 56 + titleLines(text) * 22, b: 48 },
       font: { family: "system-ui, DejaVu Sans, sans-serif", size: 12, color: C.ink },
       paper_bgcolor: "#ffffff", plot_bgcolor: "#ffffff",
-      xaxis: { title: { text: "Year" }, gridcolor: "#e3e6ea", linecolor: "#8a9099" },
-      yaxis: { title: { text: ytitle, font: { size: 12 } }, gridcolor: "#e3e6ea", linecolor: "#8a9099", zeroline: false, automargin: true },
-      legend: { orientation: "h", x: 0, xanchor: "left", y: 1.0, yanchor: "bottom", font: { size: 11 } },
+      xaxis: { title: { text: small ? "" : "Year" }, gridcolor: "#e3e6ea", linecolor: "#8a9099", automargin: true },
+      yaxis: { title: { text: small ? wrap(ytitle, Math.floor((plotH - 150) / 6.6)) : ytitle, font: { size: 12 } }, gridcolor: "#e3e6ea", linecolor: "#8a9099", zeroline: false, automargin: true },
+      legend: small
+        ? { orientation: "h", x: 0, xanchor: "left", y: 0, yref: "container", yanchor: "bottom", font: { size: 11 } }
+        : { orientation: "h", x: 0, xanchor: "left", y: 1.0, yanchor: "bottom", font: { size: 11 } },
       hovermode: "x unified",
+      modebar: { orientation: "v" },
     }, extra || {});
   }
   function lines(res, key, name, color, dash, yfmt) {
@@ -345,7 +392,7 @@
       ...lines(res, "europe_burden", "European allies" + sfx, C.blue, dashed, ".2%"),
       ...lines(res, "us_burden", "United States" + sfx, C.red, dashed, ".2%"),
     ]);
-    const layout = baseLayout("Defence burden: Europe and the US", "Defence spending (% of GDP)", {
+    const layout = baseLayout("chart-burden", "Defence burden: Europe and the US", "Defence spending (% of GDP)", {
       shapes: [refLine(0.02, "2% guideline"), refLine(0.035, "3.5% pledge")],
     });
     layout.yaxis.tickformat = ".1%";
@@ -355,7 +402,7 @@
   function chartBalance() {
     const data = each((res, dashed, sfx) => THEATRES.flatMap(([t, label, col]) =>
       lines(res, "balance_" + t, label + sfx, col, dashed, ".2f")));
-    const layout = baseLayout("Theatre balances", "Power ratio, coalition / adversary (log)", {
+    const layout = baseLayout("chart-balance", "Theatre balances", "Power ratio, coalition / adversary (log)", {
       shapes: [refLine(1, "parity")],
     });
     layout.yaxis.type = "log";
@@ -367,7 +414,7 @@
   function chartRisk() {
     const data = each((res, dashed, sfx) => THEATRES.flatMap(([t, label, col]) =>
       lines(res, "cumulative_risk_" + t, label + sfx, col, dashed, ".1%")));
-    const layout = baseLayout("Deterrence risk over time", "Probability of war by that year (%)");
+    const layout = baseLayout("chart-risk", "Deterrence risk over time", "Probability of war by that year (%)");
     layout.yaxis.tickformat = ".0%";
     layout.yaxis.range = linearRange(values(data), 0.01, 1);
     return plot("chart-risk", data, layout);
@@ -391,7 +438,7 @@
         hovertemplate: "%{customdata}: %{y:.2%}<extra>" + esc(state.postures[res.posture].short) + "</extra>",
       });
     }
-    const layout = baseLayout(`Defence burden by ally in ${state.year}`, "Defence spending (% of GDP)", {
+    const layout = baseLayout("chart-allies", `Defence burden by ally in ${state.year}`, "Defence spending (% of GDP)", {
       barmode: "group", bargap: 0.15, hovermode: "closest", showlegend: !!r.b,
       shapes: [refLine(0.02, "2%"), refLine(0.035, "3.5%")],
     });
@@ -433,6 +480,9 @@
       return { iso3: f.id, name: f.properties.name, xs, ys };
     });
   }
+  // Adversaries are not coloured by the threat they pose (the index is what allies perceive
+  // from them) nor by an allied burden: they get their own grey, keyed in the legend.
+  const ADVERSARY_FILL = "#5b6470", MISSING_FILL = "#d9d9d9";
   function chartMap() {
     const res = results().a;
     const k = res.years.indexOf(state.year);
@@ -440,21 +490,28 @@
     const isBurden = state.mapVar === "burden";
     const vmax = isBurden ? 0.05 : 1.0;
     const label = { threat_RUS: "Threat from Russia", threat_CHN: "Threat from China", burden: "Defence burden" }[state.mapVar];
+    const adversary = new Set(res.countries.filter((c) => c.role === "adversary").map((c) => c.iso3));
     const fills = [], names = [];
     for (const p of projected) {
       const v = series[p.iso3] ? series[p.iso3][k] : null;
+      if (adversary.has(p.iso3)) {
+        fills.push(ADVERSARY_FILL);
+        names.push(`${p.name}: adversary (${isBurden ? "its burden is not an allied one" : "the threat is what the allies perceive from it"})`);
+        continue;
+      }
       const shown = v == null ? "not simulated" : isBurden ? (100 * v).toFixed(1) + "% of GDP" : v.toFixed(2);
-      fills.push(v == null ? "#d9d9d9" : colourAt(v / vmax));
+      fills.push(v == null ? MISSING_FILL : colourAt(v / vmax));
       names.push(`${p.name}: ${shown}`);
     }
-    const titleText = `${label} in ${state.year}<br><span style="font-size:12px">${esc(state.postures[res.posture].title)}</span>`;
+    const titleText = `${fitTitle("chart-map", label + " in " + state.year)}<br><span style="font-size:12px">${esc(state.postures[res.posture].title)}</span>`;
     const gd = $("chart-map");
-    if (gd.data && gd.data.length === projected.length + 1 && mapDrawnVar === state.mapVar) {
+    const n = projected.length;
+    if (gd.data && gd.data.length === n + 3 && mapDrawnVar === state.mapVar + narrow()) {
       // only colours and labels change: a style update, much cheaper than redrawing outlines
       const idx = projected.map((_, i) => i);
       return Plotly.update(gd, { fillcolor: fills, name: names }, { "title.text": titleText }, idx);
     }
-    mapDrawnVar = state.mapVar;
+    mapDrawnVar = state.mapVar + narrow();
     const data = projected.map((p, i) => ({
       x: p.xs, y: p.ys, mode: "lines", fill: "toself", hoveron: "fills",
       fillcolor: fills[i], line: { color: "#ffffff", width: 0.7 }, name: names[i],
@@ -465,15 +522,20 @@
       marker: { size: 0, color: [0, vmax], cmin: 0, cmax: vmax, colorscale: COLORSCALE, showscale: true,
         colorbar: { title: { text: isBurden ? "% of GDP" : "index", side: "right" }, tickformat: isBurden ? ".0%" : ".1f", thickness: 14, len: 0.8 } },
     });
+    for (const [name, colour] of [["adversary (not coloured)", ADVERSARY_FILL], ["not simulated", MISSING_FILL]]) {
+      data.push({ x: [null], y: [null], mode: "markers", name, hoverinfo: "skip", showlegend: true,
+        marker: { symbol: "square", size: 12, color: colour, line: { color: "#8a9099", width: 1 } } });
+    }
     const layout = {
-      title: { text: titleText, font: { size: 15 }, x: 0.02, xanchor: "left" },
-      margin: { l: 8, r: 8, t: 56, b: 8 }, paper_bgcolor: "#ffffff", plot_bgcolor: "#eef3f8",
+      title: titleSpec(titleText),
+      margin: { l: 8, r: 8, t: titleLines(titleText) * 21 + 10, b: 8 }, paper_bgcolor: "#ffffff", plot_bgcolor: "#eef3f8",
       font: { family: "system-ui, DejaVu Sans, sans-serif", size: 12, color: C.ink },
       xaxis: { visible: false, range: [-28, 24], fixedrange: false },
       yaxis: { visible: false, range: [34, 71.5], scaleanchor: "x", scaleratio: 1 },
-      hovermode: "closest", dragmode: "pan",
+      legend: { orientation: "h", x: 0, xanchor: "left", y: 0, yanchor: "bottom", bgcolor: "rgba(255,255,255,0.85)", font: { size: 11 } },
+      hovermode: "closest", dragmode: "pan", modebar: { orientation: "v" },
     };
-    return Plotly.react("chart-map", data, layout, CONFIG);
+    return Plotly.react("chart-map", data, layout, config("chart-map"));
   }
 
   function renderDiff() {
@@ -486,14 +548,18 @@
     const A = state.details[state.a], B = state.details[state.b];
     const ta = state.postures[state.a].short, tb = state.postures[state.b].short;
     const lb = new Map(B.levers.map((l) => [l.path, l]));
-    let html = `<h4>Levers that differ (${esc(ta)} vs ${esc(tb)})</h4><table><thead><tr><th>lever</th><th>${esc(ta)}</th><th>${esc(tb)}</th><th>why (${esc(ta)})</th><th>why (${esc(tb)})</th></tr></thead><tbody>`;
+    let html = `<h4>Levers that differ (${esc(ta)} vs ${esc(tb)})</h4><table><thead><tr><th>lever</th><th>${esc(ta)}</th><th>${esc(tb)}</th><th class="reason">why (${esc(ta)})</th><th class="reason">why (${esc(tb)})</th></tr></thead><tbody>`;
     let n = 0;
     for (const la of A.levers) {
       const lbb = lb.get(la.path);
       if (!lbb || la.value === lbb.value) continue;
       n++;
-      const over = la.path in state.overrides ? " (slider overrides both)" : "";
-      html += `<tr><td>${esc(la.path)}<br><span class="hint">${esc(la.unit)}${over}</span></td><td class="num">${fix2(la.value)}</td><td class="num">${fix2(lbb.value)}</td><td class="reason">${esc(la.reason || "default value")}</td><td class="reason">${esc(lbb.reason || "default value")}</td></tr>`;
+      // the value in force: a slider overrides the posture's value for both postures
+      const slider = la.path in state.overrides ? state.overrides[la.path] : null;
+      const cell = (v) => (slider == null ? fix2(v)
+        : `<span class="in-force">${fix2(slider)}</span><span class="was">posture ${fix2(v)}</span>`);
+      const over = slider == null ? "" : " · set by a slider for both";
+      html += `<tr${slider == null ? "" : ' class="overridden"'}><td class="lever">${esc(la.path).replace(/([._])/g, "$1<wbr>")}<br><span class="hint">${esc(la.unit)}${over}</span></td><td class="num">${cell(la.value)}</td><td class="num">${cell(lbb.value)}</td><td class="reason">${esc(la.reason || "default value")}</td><td class="reason">${esc(lbb.reason || "default value")}</td></tr>`;
     }
     if (!n) html += '<tr><td colspan="5">Both postures set every lever alike.</td></tr>';
     html += "</tbody></table>";
@@ -645,14 +711,24 @@
       showProgress("mc", 1, "drawing the charts");
       state.mc = { a: ra, b: rb || null };
       $("clear-mc").hidden = false;
-      setStatus($("mc-status"), `Done in ${((performance.now() - t) / 1000).toFixed(1)} s. Moving a slider returns to the central case.`);
       setStatus($("status"), statusLine(ra, rb));
       await renderAll();
+      const moved = revealCharts();
+      setStatus($("mc-status"), `Done in ${((performance.now() - t) / 1000).toFixed(1)} s: the charts ${moved ? "(scrolled into view) " : ""}now show the median and a 5–95% band. Moving a slider returns to the central case.`);
     } catch (err) {
       if (err.name !== "AbortError" && mcTask === task) setStatus($("mc-status"), "Error: " + err.message, true);
     } finally {
       if (mcTask === task) { mcTask = null; busy("mc", false); }
     }
+  }
+  // The charts that a Monte Carlo run changed start with the burden chart: bring it into view
+  // when the page was scrolled away from it (the button sits below the sliders); true if moved.
+  function revealCharts() {
+    const fig = $("chart-burden").closest("figure");
+    const box = fig.getBoundingClientRect();
+    if (box.top >= 0 && box.top < window.innerHeight - 80) return false;
+    fig.scrollIntoView({ behavior: "smooth", block: "start" });
+    return true;
   }
   function cancelMonteCarlo(reason) {
     const task = mcTask;
@@ -703,67 +779,120 @@
       title: { text: title, font: { size: 15 }, x: 0.02, xanchor: "left" },
       xaxis: { visible: false }, yaxis: { visible: false }, margin: { l: 10, r: 10, t: 44, b: 10 },
       annotations: [{ text: note, showarrow: false, font: { size: 13, color: C.grey }, xref: "paper", yref: "paper", x: 0.5, y: 0.5 }],
-    }, CONFIG);
+    }, config());
+  }
+  // A criterion's unit as a short suffix for a cell ("%", " pp", " tn$"); "" for indices.
+  function unitSuffix(unit) {
+    const u = String(unit || "");
+    if (u.startsWith("%")) return "%";
+    if (u.startsWith("pp")) return " pp";
+    if (u.startsWith("trillion")) return " tn$";
+    if (u.startsWith("expected crises")) return " crises";
+    return "";
+  }
+  function cellNumber(v) {
+    return v == null ? "–" : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
+  }
+  // Medians, relative scores (1 = best of the postures compared) and labels of the scorecard.
+  function scorecardModel(cmp) {
+    const crits = Object.keys(cmp.criteria_info);
+    return crits.map((c) => {
+      const info = cmp.criteria_info[c];
+      const vals = cmp.postures.map((q) => cmp.criteria[q][c].median);
+      const lo = Math.min(...vals), hi = Math.max(...vals);
+      return {
+        name: c, label: info.label, unit: info.unit, arrow: info.direction === "lower" ? "↓" : "↑",
+        cells: cmp.postures.map((p) => {
+          const x = cmp.criteria[p][c];
+          let score = hi > lo ? (x.median - lo) / (hi - lo) : 0.5;
+          if (info.direction === "lower") score = 1 - score;
+          return { score, text: x.median == null ? "–" : cellNumber(x.median) + unitSuffix(info.unit),
+            band: `${cellNumber(x.p05)}–${cellNumber(x.p95)}` };
+        }),
+      };
+    });
+  }
+  const SCORE_COLOURS = [[0, "#f4a582"], [0.5, "#f7f7f7"], [1, "#92c5de"]];
+  function scoreColour(t) {
+    const [[, c0], [, c1], [, c2]] = SCORE_COLOURS;
+    const mix = (x, y, f) => { const a = parseInt(x.slice(1), 16), b = parseInt(y.slice(1), 16);
+      return "rgb(" + [16, 8, 0].map((sh) => Math.round(((a >> sh) & 255) * (1 - f) + ((b >> sh) & 255) * f)).join(",") + ")"; };
+    return t <= 0.5 ? mix(c0, c1, t / 0.5) : mix(c1, c2, (t - 0.5) / 0.5);
+  }
+  // Narrow screens: the scorecard as a table, criteria as rows, so that nothing is squeezed.
+  function scorecardTable(cmp, model) {
+    const names = cmp.postures.map((p) => (state.postures[p] ? state.postures[p].short : p));
+    let html = `<p class="table-title">Scorecard: median of each criterion, ${cmp.run.draws} draws to ${cmp.run.horizon}; below it the 90% band. Blue better, orange worse.</p><table><thead><tr><th scope="col">criterion</th>`;
+    html += names.map((n) => `<th scope="col" class="num">${esc(n)}</th>`).join("") + "</tr></thead><tbody>";
+    for (const row of model) {
+      html += `<tr><th scope="row">${esc(row.label)} ${row.arrow}<span class="unit">${esc(row.unit)}</span></th>`;
+      html += row.cells.map((c) => `<td class="num" style="background:${scoreColour(c.score)}">${esc(c.text)}<span class="band">${esc(c.band)}</span></td>`).join("");
+      html += "</tr>";
+    }
+    return html + "</tbody></table>";
+  }
+  // 14 criteria need about 900 px as heatmap columns; a narrower box gets criteria as rows.
+  function scorecardAsTable() {
+    return $("chart-scorecard").closest("figure").clientWidth < 900;
   }
   function chartScorecard() {
     const cmp = state.compare;
+    const box = $("scorecard-table"), gd = $("chart-scorecard");
+    const small = scorecardAsTable();
+    box.hidden = !(cmp && small);
+    gd.hidden = !!(cmp && small);
     if (!cmp) return emptyChart("chart-scorecard", "Scorecard of the postures", "Press “Score and rank all postures”.");
-    const crits = Object.keys(cmp.criteria_info);
-    const z = [], text = [];
-    for (const p of cmp.postures) {
-      const zr = [], tr = [];
-      for (const c of crits) {
-        const vals = cmp.postures.map((q) => cmp.criteria[q][c].median);
-        const v = cmp.criteria[p][c].median;
-        const lo = Math.min(...vals), hi = Math.max(...vals);
-        let s = hi > lo ? (v - lo) / (hi - lo) : 0.5;
-        if (cmp.criteria_info[c].direction === "lower") s = 1 - s;
-        zr.push(s);
-        tr.push(v == null ? "–" : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
-      }
-      z.push(zr); text.push(tr);
+    const model = scorecardModel(cmp);
+    if (small) {
+      box.innerHTML = scorecardTable(cmp, model);
+      Plotly.purge(gd);
+      return Promise.resolve();
     }
-    const x = crits.map((c) => cmp.criteria_info[c].label + " (" + (cmp.criteria_info[c].direction === "lower" ? "↓" : "↑") + ")");
+    box.innerHTML = "";
+    const z = cmp.postures.map((_, i) => model.map((r) => r.cells[i].score));
+    const text = cmp.postures.map((_, i) => model.map((r) => r.cells[i].text));
+    const x = model.map((r) => `${r.label} ${r.arrow}` + (unitSuffix(r.unit) ? "" : ` (${r.unit})`));
     const y = cmp.postures.map((p) => (state.postures[p] ? state.postures[p].short : p));
-    const custom = cmp.postures.map((p) => crits.map((c) => `${cmp.criteria[p][c].median} ${cmp.criteria_info[c].unit} (90%: ${cmp.criteria[p][c].p05}–${cmp.criteria[p][c].p95})`));
+    const custom = cmp.postures.map((p) => model.map((r) => `${cmp.criteria[p][r.name].median} ${r.unit} (90%: ${cmp.criteria[p][r.name].p05}–${cmp.criteria[p][r.name].p95})`));
     const data = [{
       type: "heatmap", z, x, y, text, texttemplate: "%{text}", textfont: { size: 11, color: C.ink },
       customdata: custom, hovertemplate: "%{y} · %{x}<br>%{customdata}<extra></extra>",
-      colorscale: [[0, "#f4a582"], [0.5, "#f7f7f7"], [1, "#92c5de"]], zmin: 0, zmax: 1,
+      colorscale: SCORE_COLOURS, zmin: 0, zmax: 1,
       colorbar: { title: { text: "relative score" }, tickvals: [0, 1], ticktext: ["worst", "best"], thickness: 14 },
       xgap: 2, ygap: 2,
     }];
-    const layout = baseLayout(`Scorecard: median of each criterion, ${cmp.run.draws} draws to ${cmp.run.horizon}`, "Posture", { hovermode: "closest" });
-    layout.xaxis = { title: { text: "Criterion (↑ higher is better, ↓ lower is better)" }, tickangle: -35, tickfont: { size: 10 } };
+    const layout = baseLayout("chart-scorecard", `Scorecard: median of each criterion, ${cmp.run.draws} draws to ${cmp.run.horizon}`, "Posture", { hovermode: "closest" });
+    layout.xaxis = { title: { text: wrap("Criterion (↑ higher is better, ↓ lower is better)", fitChars("chart-scorecard", 12)) }, tickangle: -35, tickfont: { size: 10 }, automargin: true };
     layout.yaxis = { title: { text: "" }, automargin: true, autorange: "reversed" };
-    layout.margin = { l: 10, r: 10, t: 44, b: 120 };
-    return Plotly.react("chart-scorecard", data, layout, CONFIG);
+    layout.margin = { l: 10, r: 10, t: 44, b: 40 };
+    return Plotly.react("chart-scorecard", data, layout, config("chart-scorecard"));
   }
   function chartSmaa() {
     const cmp = state.compare;
     if (!cmp) return emptyChart("chart-smaa", "Rank acceptability by perspective (SMAA)", "Press “Score and rank all postures”.");
     const pe = $("perspective").value in cmp.rankings ? $("perspective").value : Object.keys(cmp.rankings)[0];
     const n = cmp.postures.length;
+    const tight = $("chart-smaa").clientWidth < 700;
     const shades = ["#08306b", "#2171b5", "#6baed6", "#c6dbef", "#deebf7", "#f7fbff", "#eeeeee", "#dddddd"];
     const data = [];
     for (let r = 0; r < n; r++) {
       data.push({
         type: "bar", name: ["1st", "2nd", "3rd"][r] || r + 1 + "th",
-        x: cmp.postures.map((p) => (state.postures[p] ? state.postures[p].short : p)),
+        x: cmp.postures.map((p) => { const t = state.postures[p] ? state.postures[p].short : p; return tight ? wrap(t, 9) : t; }),
         y: cmp.postures.map((p) => cmp.rankings[pe][p].rank_probabilities[r]),
         marker: { color: shades[r], line: { color: "#555", width: 0.5 } },
         hovertemplate: "%{x}: P(rank " + (r + 1) + ") = %{y:.0%}<extra></extra>",
       });
     }
     const label = (cmp.perspectives_info[pe] || {}).label || pe;
-    const layout = baseLayout("Rank acceptability — " + label, "Probability of each rank", { barmode: "stack", hovermode: "closest" });
+    const layout = baseLayout("chart-smaa", "Rank acceptability — " + label, "Probability of each rank", { barmode: "stack", hovermode: "closest" });
     layout.legend.traceorder = "normal";
     layout.legend.title = { text: "rank:" };
-    layout.xaxis = { title: { text: "Posture" } };
+    layout.xaxis = { title: { text: tight ? "" : "Posture" }, automargin: true, tickangle: 0, tickfont: { size: tight ? 10 : 12 } };
     layout.yaxis.tickformat = ".0%";
     layout.yaxis.range = [0, 1];
     $("smaa-caption").textContent = "SMAA rank acceptability: probability that each posture ranks 1st, 2nd, … under this perspective's weights (sampled around them) and the uncertain outcomes. " + (cmp.summary[pe] || "");
-    return Plotly.react("chart-smaa", data, layout, CONFIG);
+    return Plotly.react("chart-smaa", data, layout, config("chart-smaa"));
   }
 
   // ------------------------------------------------------------------ downloads, sharing
@@ -776,10 +905,13 @@
     a.click();
     setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
   }
+  function yamlName(posture) {
+    return `natofutures-${posture}.yaml`;
+  }
   function scenarioYaml(posture) {
     const lines = [
       "# natofutures scenario saved from the dashboard",
-      "# run it with: natofutures simulate THIS_FILE.yaml",
+      `# run it with: natofutures simulate ${yamlName(posture)}`,
       `name: dashboard_${posture}`,
       `posture: ${posture}`,
       `horizon: ${state.horizon}`,
@@ -795,7 +927,7 @@
   }
   function downloadYaml() {
     // the first posture's scenario (one scenario per file, as `natofutures simulate` reads it)
-    download(`natofutures-${state.a}.yaml`, scenarioYaml(state.a), "application/x-yaml");
+    download(yamlName(state.a), scenarioYaml(state.a), "application/x-yaml");
   }
   function downloadCsv() {
     const r = results();
@@ -871,6 +1003,7 @@
       fillPostureSelects();
       await ensureDetails();
       buildSliders();
+      if (narrow()) $("sliders-card").open = false; // on a phone the charts come first
       $("map-var").value = state.mapVar;
       chartScorecard();
       chartSmaa();
@@ -879,6 +1012,9 @@
     } catch (err) {
       setStatus($("status"), "Error while loading: " + err.message, true);
     }
+  }
+  function chartWidths() {
+    return narrow() + ":" + ["chart-burden", "chart-smaa"].map((id) => $(id).clientWidth).join(",");
   }
   function wire() {
     $("postureA").addEventListener("change", async (e) => {
@@ -915,6 +1051,22 @@
       chartMap();
     });
     $("perspective").addEventListener("change", () => chartSmaa());
+    // a resized window or a rotated phone: titles are wrapped for the new widths, and the
+    // phone layout (no mode bar, legends below) switches on or off
+    let resizeTimer = null, widths = chartWidths();
+    window.addEventListener("resize", () => {
+      clearTimeout(resizeTimer);
+      resizeTimer = setTimeout(() => {
+        const now = chartWidths();
+        if (now === widths) return;
+        widths = now;
+        for (const id of Object.keys(drawn)) delete drawn[id];
+        mapDrawnVar = null;
+        renderAll();
+        chartScorecard();
+        chartSmaa();
+      }, 200);
+    });
     $("run-mc").addEventListener("click", runMonteCarlo);
     $("cancel-mc").addEventListener("click", () => cancelMonteCarlo("Cancelled."));
     $("cancel-cmp").addEventListener("click", cancelCompare);
