@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from natofutures.data.loaders import (
     borders,
+    capabilities,
+    conflict_dyads,
     countries,
     data_version,
     gas_dependence,
@@ -26,6 +28,8 @@ from natofutures.data.loaders import (
 
 __all__ = [
     "borders",
+    "capabilities",
+    "conflict_dyads",
     "countries",
     "data_version",
     "gas_dependence",
