@@ -188,3 +188,8 @@ def validate(
         console.print(f"{len(checks) - failed} of {len(checks)} checks pass", highlight=False)
     if strict and failed:
         raise typer.Exit(1)
+
+
+from natofutures.cli import calibrate_history as _calibrate_history  # noqa: E402
+
+_calibrate_history.attach(app)  # `calibrate hazard` and `calibrate reaction` (issue #15)

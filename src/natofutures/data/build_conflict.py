@@ -21,6 +21,7 @@ year continues (the fit drops them, as Beck, Katz and Tucker 1998 advise).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -56,9 +57,10 @@ def _expand_years(df: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
     return rep.reset_index(drop=True)
 
 
-def _pair(a: pd.Series, b: pd.Series) -> tuple[pd.Series, pd.Series]:
-    a, b = a.astype("int64"), b.astype("int64")
-    return np.minimum(a, b), np.maximum(a, b)
+def _pair(a: pd.Series, b: pd.Series) -> tuple[Any, Any]:
+    """Order a pair of code columns so that the first is the smaller (non-directed dyads)."""
+    x, y = a.astype("int64").to_numpy(), b.astype("int64").to_numpy()
+    return np.minimum(x, y), np.maximum(x, y)
 
 
 def contiguity_years(raw: Path) -> pd.DataFrame:
@@ -71,8 +73,8 @@ def contiguity_years(raw: Path) -> pd.DataFrame:
     c["y1"] = c["enddate"].str[:4].astype(int)
     c["contiguity"] = np.where(c["conttype"] == 1, 1, 2)
     y = _expand_years(c[["c1", "c2", "y0", "y1", "contiguity"]], "y0", "y1")
-    y = y.groupby(["c1", "c2", "year"], as_index=False)["contiguity"].min()
-    return y.rename(columns={"c1": "ccode1", "c2": "ccode2"})
+    out = pd.DataFrame(y.groupby(["c1", "c2", "year"], as_index=False)["contiguity"].min())
+    return out.rename(columns={"c1": "ccode1", "c2": "ccode2"})
 
 
 def rivalry_years(raw: Path) -> pd.DataFrame:
@@ -121,7 +123,9 @@ def dispute_onsets(raw: Path) -> pd.DataFrame:
     b = np.where(d["sidea1"] == 1, d["ccode2"], d["ccode1"]).astype("int64")
     out = pd.DataFrame({"challenger": a, "target": b, "year": d["year"].astype("int64")})
     out["severity"] = sev
-    return out.groupby(["challenger", "target", "year"], as_index=False)["severity"].max()
+    return pd.DataFrame(
+        out.groupby(["challenger", "target", "year"], as_index=False)["severity"].max()
+    )
 
 
 def ongoing_years(raw: Path) -> pd.DataFrame:
