@@ -12,6 +12,7 @@ Example
 from __future__ import annotations
 
 from natofutures.data.loaders import (
+    arms_races,
     borders,
     capabilities,
     conflict_dyads,
@@ -19,6 +20,7 @@ from natofutures.data.loaders import (
     data_version,
     gas_dependence,
     latest_year,
+    long_run_gdp,
     nato_reported,
     panel,
     panel_flags,
@@ -27,6 +29,7 @@ from natofutures.data.loaders import (
 )
 
 __all__ = [
+    "arms_races",
     "borders",
     "capabilities",
     "conflict_dyads",
@@ -34,6 +37,7 @@ __all__ = [
     "data_version",
     "gas_dependence",
     "latest_year",
+    "long_run_gdp",
     "nato_reported",
     "panel",
     "panel_flags",

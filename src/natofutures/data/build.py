@@ -16,7 +16,12 @@ from pathlib import Path
 import pandas as pd
 
 from natofutures.data import registry
-from natofutures.data.build_conflict import build_capabilities, build_conflict_dyads
+from natofutures.data.build_conflict import (
+    build_arms_races,
+    build_capabilities,
+    build_conflict_dyads,
+    build_long_run_gdp,
+)
 from natofutures.data.build_panel import build_panel
 from natofutures.data.build_tables import (
     build_borders,
@@ -35,6 +40,7 @@ REQUIRED = (
     "troopdata",
     "nato_defexp_transcribed",
     "eurostat_gas_hblasum",
+    "owid_datasets",
 )
 FLOAT_FORMAT = "%.12g"
 # COW codes of the project's scope as filtered in the ATOP file (data/raw/README.md): today's
@@ -79,6 +85,8 @@ def build_all(raw: Path | str) -> dict[str, pd.DataFrame]:
         "borders": build_borders(raw),
         "capabilities": build_capabilities(raw),
         "conflict_dyads": build_conflict_dyads(raw, SCOPE_COW),
+        "long_run_gdp": build_long_run_gdp(raw),
+        "arms_races": build_arms_races(raw),
     }
 
 

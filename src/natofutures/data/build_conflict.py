@@ -200,3 +200,40 @@ def build_conflict_dyads(raw: Path, scope_cow: frozenset[int]) -> pd.DataFrame:
         "ongoing",
     ]
     return base[cols].sort_values(keys, ignore_index=True)
+
+
+MADDISON = "owid_datasets/Maddison_Project_Database_2020_Bolt_and_van_Zanden_2020/data.csv"
+# Maddison entity -> code: the two adversaries whose budgets are modelled, and the USSR
+LONG_RUN_GDP = {"Russia": "RUS", "China": "CHN", "Former USSR": "SUN"}
+
+
+def build_long_run_gdp(raw: Path) -> pd.DataFrame:
+    """Maddison Project 2020 GDP (2011 international $) of Russia, China and the former USSR,
+    1946-2018: the adversaries' economic constraint before WDI begins."""
+    m = pd.read_csv(raw / MADDISON)
+    m = m[m["Entity"].isin(LONG_RUN_GDP) & (m["Year"] >= 1946) & m["GDP"].notna()]
+    out = pd.DataFrame(
+        {
+            "code": m["Entity"].map(LONG_RUN_GDP),
+            "entity": m["Entity"].astype(str),
+            "year": m["Year"].astype("int64"),
+            "gdp": m["GDP"].astype(float),
+            "population": m["Population"].astype(float),
+        }
+    )
+    return out.sort_values(["code", "year"], ignore_index=True)
+
+
+def build_arms_races(raw: Path) -> pd.DataFrame:
+    """Gibler-Rider-Hutchison (2005) conventional arms races 1816-1993: one row per race."""
+    r = pd.read_csv(raw / PS / "grh_arms_races.csv")
+    out = pd.DataFrame(
+        {
+            "race_id": r["race_id"].astype("int64"),
+            "ccode1": r["ccode1"].astype("int64"),
+            "ccode2": r["ccode2"].astype("int64"),
+            "styear": r["styear"].astype("int64"),
+            "endyear": r["endyear"].astype("int64"),
+        }
+    )
+    return out.sort_values("race_id", ignore_index=True)

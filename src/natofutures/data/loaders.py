@@ -26,6 +26,8 @@ TABLES = (
     "borders",
     "capabilities",
     "conflict_dyads",
+    "long_run_gdp",
+    "arms_races",
 )
 
 _DTYPES: dict[str, dict[str, str]] = {
@@ -73,6 +75,20 @@ _DTYPES: dict[str, dict[str, str]] = {
         "onset12": "int64",
         "onset21": "int64",
         "ongoing": "int64",
+    },
+    "long_run_gdp": {
+        "code": "str",
+        "entity": "str",
+        "year": "int64",
+        "gdp": "float64",
+        "population": "float64",
+    },
+    "arms_races": {
+        "race_id": "int64",
+        "ccode1": "int64",
+        "ccode2": "int64",
+        "styear": "int64",
+        "endyear": "int64",
     },
 }
 
@@ -262,6 +278,23 @@ def conflict_dyads() -> pd.DataFrame:
     ``ongoing`` (1 if an earlier dispute continues and none begins). Rules: docs/data.md.
     """
     return _copy("conflict_dyads")
+
+
+def long_run_gdp() -> pd.DataFrame:
+    """Maddison Project 2020 GDP of Russia, China and the former USSR (``code`` SUN), 1946-2018.
+
+    Columns: ``code``, ``entity`` (Maddison name), ``year``, ``gdp`` (2011 international $),
+    ``population`` (persons). Used for the adversaries' economic constraint before WDI begins.
+    """
+    return _copy("long_run_gdp")
+
+
+def arms_races() -> pd.DataFrame:
+    """Gibler, Rider and Hutchison (2005) conventional arms races during rivalries, 1816-1993.
+
+    Columns: ``race_id``, ``ccode1``, ``ccode2`` (COW codes), ``styear``, ``endyear``.
+    """
+    return _copy("arms_races")
 
 
 def latest_year() -> int:

@@ -156,6 +156,32 @@ CONFLICT_DYADS = pa.DataFrameSchema(
     strict=True,
 )
 
+LONG_RUN_GDP = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, pa.Check.isin(["RUS", "CHN", "SUN"])),
+        "entity": pa.Column(str),
+        "year": pa.Column("int64", pa.Check.in_range(1946, 2100)),
+        "gdp": pa.Column(float, pa.Check.gt(0)),
+        "population": pa.Column(float, pa.Check.gt(0), nullable=True),
+    },
+    unique=["code", "year"],
+    strict=True,
+)
+
+ARMS_RACES = pa.DataFrameSchema(
+    {
+        "race_id": pa.Column("int64", pa.Check.gt(0), unique=True),
+        "ccode1": pa.Column("int64", pa.Check.gt(0)),
+        "ccode2": pa.Column("int64", pa.Check.gt(0)),
+        "styear": pa.Column("int64", pa.Check.in_range(1816, 1993)),
+        "endyear": pa.Column("int64", pa.Check.in_range(1816, 1993)),
+    },
+    checks=[
+        pa.Check(lambda df: df["styear"] <= df["endyear"], error="a race ends after it starts")
+    ],
+    strict=True,
+)
+
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "countries": COUNTRIES,
     "panel": PANEL,
@@ -165,6 +191,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "borders": BORDERS,
     "capabilities": CAPABILITIES,
     "conflict_dyads": CONFLICT_DYADS,
+    "long_run_gdp": LONG_RUN_GDP,
+    "arms_races": ARMS_RACES,
 }
 
 
