@@ -22,7 +22,7 @@ import pytest
 import natofutures as nf
 from natofutures.engine.baseline import Baseline
 
-DATA_VERSION = "a3ec96a48765"
+DATA_VERSION = "0cbd865876fb"
 
 # posture -> (European burden 2045, cumulative risk Europe 2045, US power delivered to the
 # Indo-Pacific 2045), deterministic central case, data version DATA_VERSION
