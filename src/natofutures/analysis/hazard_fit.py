@@ -158,6 +158,7 @@ def directed_dyad_years(
     out["land"] = (out["contiguity"] == 1).astype(float)
     out["sea"] = (out["contiguity"] == 2).astype(float)
     out["rival"] = out["rival"].astype(float)
+    out["post1945"] = (out["year"] > FIT_UNTIL).astype(float)
     out["dyad"] = np.minimum(out["challenger"], out["target"]) * 10_000 + np.maximum(
         out["challenger"], out["target"]
     )
@@ -338,6 +339,7 @@ def present_day_row(
         "land": float(spec["contiguity"] == "land"),
         "sea": float(spec["contiguity"] == "sea"),
         "rival": float(sub["rival"].max()) if len(sub) else 1.0,
+        "post1945": 1.0,
         "peace_years": int(sub["peace_years"].min()) if len(sub) else 0,
     }
 
@@ -516,6 +518,7 @@ class HazardRun:
     main: ModelFit
     others: list[ModelFit]
     alliance: ModelFit | None
+    full_period: ModelFit | None
     present: dict[str, dict[str, Any]]
     engine: dict[str, EngineMapping]
     engine_2024: dict[str, dict[str, float]]
@@ -590,6 +593,9 @@ def calibrate_hazard(decay_km: float | None = None, sim_draws: int = SIM_DRAWS) 
     alliance = fit_model(
         frame, "severe", (*REGRESSORS, "defence_pact"), EVAL_FROM, EVAL_UNTIL, "alliance_in_sample"
     )
+    # exploratory, in sample (uses the evaluation years): the whole period with a post-1945
+    # shift of the level - how large the "long peace" is; the engine mapping does not use it
+    full = fit_model(frame, "war", (*REGRESSORS, "post1945"), 1816, EVAL_UNTIL, "full_period")
     caps_pts = capital_points()
     present = {k: present_day_row(k, caps, dyads, caps_pts, d_km) for k in PRESENT_DYADS}
     level = main.evaluation["observed_over_predicted"]
@@ -599,6 +605,7 @@ def calibrate_hazard(decay_km: float | None = None, sim_draws: int = SIM_DRAWS) 
         # observed / predicted onsets; the engine mapping does not use it
         row["fitted_hazard_post1945_level"] = row["fitted_hazard"] * level
         row["fitted_hazard_severe"] = float(predict_rows(others[0], pd.DataFrame([row]))[0])
+        row["fitted_hazard_full_period"] = float(predict_rows(full, pd.DataFrame([row]))[0])
     eng, prior = engine_2024()
     draws = simulate_params(main, sim_draws)
     mapping = {}
@@ -620,6 +627,7 @@ def calibrate_hazard(decay_km: float | None = None, sim_draws: int = SIM_DRAWS) 
         main=main,
         others=others,
         alliance=alliance,
+        full_period=full,
         present=present,
         engine=mapping,
         engine_2024=eng,
@@ -691,6 +699,7 @@ def to_dict(run: HazardRun) -> dict[str, Any]:
         "model": _model_dict(run.main),
         "other_models": {f.name: _model_dict(f) for f in run.others},
         "alliance_in_sample": _model_dict(run.alliance) if run.alliance else None,
+        "full_period_in_sample": _model_dict(run.full_period) if run.full_period else None,
         "present_day": run.present,
         "decay_km": run.decay_km,
         "data_version": run.data_version,
@@ -792,7 +801,8 @@ def write_report(run: HazardRun, folder: str | Path) -> list[Path]:
     coef = pd.DataFrame(
         [{"model": n, "term": k, **{x: v[x] for x in ("value", "se")}}
          for n, m in [("main", payload["model"]), *payload["other_models"].items(),
-                      ("alliance_in_sample", payload["alliance_in_sample"])]
+                      ("alliance_in_sample", payload["alliance_in_sample"]),
+                      ("full_period_in_sample", payload["full_period_in_sample"])]
          for k, v in m["coefficients"].items()]
     )  # fmt: skip
     tables = {

@@ -101,6 +101,7 @@ def _print_hazard(run: Any) -> None:
         "R delivered (CINC)",
         "war hazard",
         "at 1946-2010 level",
+        "fit 1816-2010",
         "severe hazard",
         "prior",
     ):
@@ -111,6 +112,7 @@ def _print_hazard(run: Any) -> None:
             _fmt(row["ratio_delivered"]),
             f"{row['fitted_hazard']:.2%}",
             f"{row['fitted_hazard_post1945_level']:.2%}",
+            f"{row['fitted_hazard_full_period']:.2%}",
             f"{row['fitted_hazard_severe']:.2%}",
             f"{row['prior_hazard_2024_engine']:.2%}",
         )
