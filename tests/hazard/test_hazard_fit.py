@@ -151,3 +151,16 @@ def test_the_engine_mapping_reproduces_the_fitted_present_day_hazard() -> None:
     assert lo < m.steepness < hi
     none = hf.map_theatre("out_of_area", fit, None, engine, prior, hf.simulate_params(fit, 10))
     assert all(none.judgement.values()) and none.steepness == 3.0
+
+
+def test_the_same_inputs_and_seed_give_identical_mappings() -> None:
+    frame = _synthetic(beta=-0.4, seed=6)
+    fit = hf.fit_model(frame, "war", last=1935)
+    row = {"ln_ratio_delivered": 0.5, "land": 0.0, "sea": 1.0, "rival": 1.0, "peace_years": 0}
+    engine = {"ratio": 0.8, "intentions": 0.65, "hazard": 0.02}
+    prior = {"h0": 0.04, "ratio_half": 1.5, "steepness": 3.0}
+    a = hf.map_theatre("indo_pacific", fit, row, engine, prior, hf.simulate_params(fit, 300))
+    b = hf.map_theatre("indo_pacific", fit, row, engine, prior, hf.simulate_params(fit, 300))
+    assert hf._clean(a.as_dict()) == hf._clean(b.as_dict())  # NaN -> None, as in the JSON
+    other = hf.map_theatre("indo_pacific", fit, row, engine, prior, hf.simulate_params(fit, 300, 1))
+    assert other.intervals != a.intervals  # the seed matters, so equality above is not vacuous
