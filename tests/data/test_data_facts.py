@@ -94,3 +94,29 @@ def test_frontline_borders_are_listed() -> None:
     land = set(zip(land_rows["iso3"], land_rows["neighbour"], strict=True))
     assert {("FIN", "RUS"), ("EST", "RUS"), ("POL", "BLR"), ("LTU", "RUS"), ("KOR", "PRK")} <= land
     assert ("DEU", "RUS") not in land
+
+
+def test_borders_equal_cow_direct_contiguity_in_force(raw_dir: Path) -> None:
+    c = pd.read_csv(raw_dir / "peacesciencer" / "cow_contdir.csv")
+    c = c[c["enddate"] == "2016-12-01"].set_index(["ccode1", "ccode2"])["conttype"]
+    assert c[(375.0, 365.0)] == 1  # Finland-Russia: land
+    assert c[(2.0, 365.0)] == 2  # Bering Strait: up to 12 miles of water
+    b = nf.data.borders().set_index(["iso3", "neighbour"])["kind"]
+    assert b[("FIN", "RUS")] == "land"
+    assert b[("USA", "RUS")] == "sea"
+    assert b[("TWN", "CHN")] == "sea"
+    assert not b.index.duplicated().any()  # COW gives one (closest) type per dyad
+    assert set(nf.data.borders()["source"]) == {
+        "COW Direct Contiguity v3.2 (via peacesciencer cow_contdir)"
+    }
+
+
+def test_conflict_dyads_count_directed_onsets_from_gml(raw_dir: Path) -> None:
+    d = nf.data.conflict_dyads().set_index(["ccode1", "ccode2", "year"])
+    # Korean War: North Korea (731) attacked South Korea (732) in 1950, a war-level dispute
+    assert d.loc[(731, 732, 1950), "onset12"] == 3
+    assert d.loc[(731, 732, 1950), "onset21"] == 0
+    assert d.loc[(731, 732, 1950), "contiguity"] == 1
+    # pre-1945 alliance data are not observed; the scope-filtered ATOP file covers 1945+
+    assert d.xs(1900, level="year")["defence_pact"].isna().all()
+    assert set(d["onset12"].unique()) <= {0, 1, 2, 3}

@@ -98,11 +98,12 @@ def test_errors_are_one_line_with_exit_2(
         assert w in text, (w, text)
 
 
-def test_stress_list_shows_the_six_scenarios_with_start_years(runs: dict[object, Run]) -> None:
+def test_stress_list_shows_the_seven_scenarios_with_start_years(runs: dict[object, Run]) -> None:
     rows = json.loads(ok(runs["list_json"]).stdout)
     assert [r["name"] for r in rows] == [
         "baltic_incursion",
         "energy_cutoff",
+        "russia_rearms_us_exit",
         "russia_reconstitutes",
         "simultaneous",
         "taiwan_contingency",

@@ -23,6 +23,7 @@ from natofutures.scenario import load_scenario
 BUILT_IN = [
     "baltic_incursion",
     "energy_cutoff",
+    "russia_rearms_us_exit",
     "russia_reconstitutes",
     "simultaneous",
     "taiwan_contingency",
@@ -31,7 +32,7 @@ BUILT_IN = [
 POSTURES = ["business_as_usual", "democracy_international", "global_vs_china", "division_of_labor"]
 
 
-def test_the_six_built_in_scenarios_are_bundled() -> None:
+def test_the_seven_built_in_scenarios_are_bundled() -> None:
     assert scenario_names() == BUILT_IN
 
 

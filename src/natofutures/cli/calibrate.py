@@ -15,6 +15,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from natofutures.cli import calibrate_history as _calibrate_history
 from natofutures.cli._app import app, console
 
 
@@ -103,8 +104,8 @@ def burden(
     _burden(start, until, as_json, report, write, evaluate, origins)
 
 
-# Further subcommands register here with one line each, e.g.
-#   calibrate_app.command("hazard")(hazard_module.hazard)
+# `calibrate hazard` and `calibrate reaction` (issue #15) live in their own module.
+_calibrate_history.register(calibrate_app)
 
 
 def _parse_origins(text: str | None) -> list[int] | None:
@@ -308,3 +309,4 @@ def validate(
         console.print(f"{len(checks) - failed} of {len(checks)} checks pass", highlight=False)
     if strict and failed:
         raise typer.Exit(1)
+

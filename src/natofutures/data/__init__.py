@@ -12,11 +12,15 @@ Example
 from __future__ import annotations
 
 from natofutures.data.loaders import (
+    arms_races,
     borders,
+    capabilities,
+    conflict_dyads,
     countries,
     data_version,
     gas_dependence,
     latest_year,
+    long_run_gdp,
     nato_reported,
     panel,
     panel_flags,
@@ -25,11 +29,15 @@ from natofutures.data.loaders import (
 )
 
 __all__ = [
+    "arms_races",
     "borders",
+    "capabilities",
+    "conflict_dyads",
     "countries",
     "data_version",
     "gas_dependence",
     "latest_year",
+    "long_run_gdp",
     "nato_reported",
     "panel",
     "panel_flags",

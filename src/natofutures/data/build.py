@@ -15,6 +15,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from natofutures.data import registry
+from natofutures.data.build_conflict import (
+    build_arms_races,
+    build_capabilities,
+    build_conflict_dyads,
+    build_long_run_gdp,
+)
 from natofutures.data.build_panel import build_panel
 from natofutures.data.build_tables import (
     build_borders,
@@ -33,8 +40,12 @@ REQUIRED = (
     "troopdata",
     "nato_defexp_transcribed",
     "eurostat_gas_hblasum",
+    "owid_datasets",
 )
 FLOAT_FORMAT = "%.12g"
+# COW codes of the project's scope as filtered in the ATOP file (data/raw/README.md): today's
+# states plus West Germany (260), East Germany (265) and Czechoslovakia (315)
+SCOPE_COW = frozenset([c.cow for c in registry.COUNTRIES] + [260, 265, 315])
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
@@ -71,7 +82,11 @@ def build_all(raw: Path | str) -> dict[str, pd.DataFrame]:
         "panel_flags": flags,
         "nato_reported": build_nato_reported(raw),
         "gas_dependence": build_gas_dependence(raw),
-        "borders": build_borders(),
+        "borders": build_borders(raw),
+        "capabilities": build_capabilities(raw),
+        "conflict_dyads": build_conflict_dyads(raw, SCOPE_COW),
+        "long_run_gdp": build_long_run_gdp(raw),
+        "arms_races": build_arms_races(raw),
     }
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from natofutures.data import registry
-from natofutures.data.geography import BORDERS, BORDERS_SOURCE
+from natofutures.data.geography import CONTIGUITY_TYPES, COW_CONTIGUITY, NEIGHBOURS
 
 NATO_FILE = "nato_defexp_transcribed/nato_defence_expenditure_transcribed.csv"
 GN_2023 = "http://46.235.172.94/Archive/arch-45000-45499/GN45478T_words_EN.txt"
@@ -152,9 +152,28 @@ def build_gas_dependence(raw: Path) -> pd.DataFrame:
     return out.sort_values(["iso3", "year"], ignore_index=True)
 
 
-def build_borders() -> pd.DataFrame:
-    """Land and sea borders of allies/partners with RUS, BLR, CHN, PRK and UKR."""
-    out = pd.DataFrame(BORDERS, columns=["iso3", "neighbour", "kind", "note"])
-    out["source"] = out["kind"].map(BORDERS_SOURCE)
-    out = out[["iso3", "neighbour", "kind", "source", "note"]]
+def build_borders(raw: Path) -> pd.DataFrame:
+    """Land and sea borders of allies/partners with RUS, BLR, CHN, PRK and UKR (COW contiguity
+    in force at the end of the data; land = type 1, sea = types 2-5, up to 400 miles)."""
+    c = pd.read_csv(raw / "peacesciencer" / "cow_contdir.csv")
+    c = c[(c["enddate"] == c["enddate"].max()) & (c["conttype"] > 0)]
+    iso = {x.cow: x.iso3 for x in registry.COUNTRIES}
+    role = {x.iso3: x.role for x in registry.COUNTRIES}
+    c = c.assign(
+        iso3=c["ccode1"].astype(int).map(iso), neighbour=c["ccode2"].astype(int).map(iso)
+    ).dropna(subset=["iso3", "neighbour"])
+    c = c[c["neighbour"].isin(NEIGHBOURS) & c["iso3"].map(role).isin(["ally", "partner"])]
+    kind = c["conttype"].astype(int)
+    out = pd.DataFrame(
+        {
+            "iso3": c["iso3"].astype(str),
+            "neighbour": c["neighbour"].astype(str),
+            "kind": (kind == 1).map({True: "land", False: "sea"}),
+            "source": COW_CONTIGUITY,
+            "note": [
+                f"COW type {k}: {CONTIGUITY_TYPES[k]}; since {d[:7]}"
+                for k, d in zip(kind, c["stdate"], strict=True)
+            ],
+        }
+    )
     return out.sort_values(["iso3", "neighbour", "kind"], ignore_index=True)

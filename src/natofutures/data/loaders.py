@@ -17,9 +17,18 @@ from natofutures.data.build import TABLES_DIR
 from natofutures.data.build_panel import PANEL_VALUE_COLUMNS
 from natofutures.errors import DataError, InputError
 
-TABLES = ("countries", "panel", "panel_flags", "nato_reported", "gas_dependence", "borders")
-
-
+TABLES = (
+    "countries",
+    "panel",
+    "panel_flags",
+    "nato_reported",
+    "gas_dependence",
+    "borders",
+    "capabilities",
+    "conflict_dyads",
+    "long_run_gdp",
+    "arms_races",
+)
 
 _DTYPES: dict[str, dict[str, str]] = {
     "countries": {
@@ -48,6 +57,39 @@ _DTYPES: dict[str, dict[str, str]] = {
     },
     "gas_dependence": {"iso3": "str", "year": "int64", "russia_share": "float64", "source": "str"},
     "borders": {"iso3": "str", "neighbour": "str", "kind": "str", "source": "str", "note": "str"},
+    "capabilities": {
+        "ccode": "int64",
+        "year": "int64",
+        "cinc": "float64",
+        "milex": "float64",
+        "milper": "float64",
+    },
+    "conflict_dyads": {
+        "ccode1": "int64",
+        "ccode2": "int64",
+        "year": "int64",
+        "contiguity": "int64",
+        "rival": "int64",
+        "distance_km": "float64",
+        "defence_pact": "float64",
+        "onset12": "int64",
+        "onset21": "int64",
+        "ongoing": "int64",
+    },
+    "long_run_gdp": {
+        "code": "str",
+        "entity": "str",
+        "year": "int64",
+        "gdp": "float64",
+        "population": "float64",
+    },
+    "arms_races": {
+        "race_id": "int64",
+        "ccode1": "int64",
+        "ccode2": "int64",
+        "styear": "int64",
+        "endyear": "int64",
+    },
 }
 
 
@@ -210,9 +252,49 @@ def gas_dependence() -> pd.DataFrame:
 def borders() -> pd.DataFrame:
     """Land and sea borders of allies/partners with RUS, BLR, CHN, PRK and UKR.
 
-    Columns: ``iso3``, ``neighbour``, ``kind`` (land/sea), ``source``, ``note``.
+    From COW Direct Contiguity v3.2 (land = type 1; sea = types 2-5, up to 400 miles of
+    water). Columns: ``iso3``, ``neighbour``, ``kind`` (land/sea), ``source``, ``note``.
     """
     return _copy("borders")
+
+
+def capabilities() -> pd.DataFrame:
+    """COW National Material Capabilities v7.0, every state-year 1816-2022.
+
+    Columns: ``ccode`` (COW state code), ``year``, ``cinc`` (share of world capabilities),
+    ``milex`` (thousands of current US$; pounds sterling before 1914), ``milper`` (thousands).
+    """
+    return _copy("capabilities")
+
+
+def conflict_dyads() -> pd.DataFrame:
+    """Politically relevant dyad-years 1816-2010 (contiguous or rival) with dispute onsets.
+
+    One row per non-directed pair (``ccode1 < ccode2``) and year. Columns: ``contiguity``
+    (0 none, 1 land, 2 up to 400 miles of water; COW), ``rival`` (0/1; Thompson-Dreyer or
+    TSS), ``distance_km`` (between capitals), ``defence_pact`` (1/0 ATOP, 1945+, NaN where
+    not observed), ``onset12`` / ``onset21`` (most severe dispute begun by 1 against 2 /
+    2 against 1: 0 none, 1 dispute, 2 use of force or fatalities, 3 war; GML MID),
+    ``ongoing`` (1 if an earlier dispute continues and none begins). Rules: docs/data.md.
+    """
+    return _copy("conflict_dyads")
+
+
+def long_run_gdp() -> pd.DataFrame:
+    """Maddison Project 2020 GDP of Russia, China and the former USSR (``code`` SUN), 1946-2018.
+
+    Columns: ``code``, ``entity`` (Maddison name), ``year``, ``gdp`` (2011 international $),
+    ``population`` (persons). Used for the adversaries' economic constraint before WDI begins.
+    """
+    return _copy("long_run_gdp")
+
+
+def arms_races() -> pd.DataFrame:
+    """Gibler, Rider and Hutchison (2005) conventional arms races during rivalries, 1816-1993.
+
+    Columns: ``race_id``, ``ccode1``, ``ccode2`` (COW codes), ``styear``, ``endyear``.
+    """
+    return _copy("arms_races")
 
 
 def latest_year() -> int:

@@ -119,6 +119,69 @@ BORDERS = pa.DataFrameSchema(
     strict=True,
 )
 
+CAPABILITIES = pa.DataFrameSchema(
+    {
+        "ccode": pa.Column("int64", pa.Check.gt(0)),
+        "year": pa.Column("int64", pa.Check.in_range(1816, 2100)),
+        "cinc": pa.Column(float, pa.Check.in_range(0.0, 1.0), nullable=True),
+        "milex": _nonneg(),
+        "milper": _nonneg(),
+    },
+    unique=["ccode", "year"],
+    strict=True,
+)
+
+_severity = pa.Column("int64", pa.Check.isin([0, 1, 2, 3]))
+CONFLICT_DYADS = pa.DataFrameSchema(
+    {
+        "ccode1": pa.Column("int64", pa.Check.gt(0)),
+        "ccode2": pa.Column("int64", pa.Check.gt(0)),
+        "year": pa.Column("int64", pa.Check.in_range(1816, 2010)),
+        "contiguity": pa.Column("int64", pa.Check.isin([0, 1, 2])),
+        "rival": pa.Column("int64", pa.Check.isin([0, 1])),
+        "distance_km": pa.Column(float, pa.Check.in_range(0.0, 20040.0)),
+        "defence_pact": pa.Column(float, pa.Check.isin([0.0, 1.0]), nullable=True),
+        "onset12": _severity,
+        "onset21": _severity,
+        "ongoing": pa.Column("int64", pa.Check.isin([0, 1])),
+    },
+    checks=[
+        pa.Check(lambda df: df["ccode1"] < df["ccode2"], error="pairs are ordered ccode1 < ccode2"),
+        pa.Check(
+            lambda df: (df["contiguity"] > 0) | (df["rival"] == 1),
+            error="every dyad-year is contiguous or rival (politically relevant)",
+        ),
+    ],
+    unique=["ccode1", "ccode2", "year"],
+    strict=True,
+)
+
+LONG_RUN_GDP = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, pa.Check.isin(["RUS", "CHN", "SUN"])),
+        "entity": pa.Column(str),
+        "year": pa.Column("int64", pa.Check.in_range(1946, 2100)),
+        "gdp": pa.Column(float, pa.Check.gt(0)),
+        "population": pa.Column(float, pa.Check.gt(0), nullable=True),
+    },
+    unique=["code", "year"],
+    strict=True,
+)
+
+ARMS_RACES = pa.DataFrameSchema(
+    {
+        "race_id": pa.Column("int64", pa.Check.gt(0), unique=True),
+        "ccode1": pa.Column("int64", pa.Check.gt(0)),
+        "ccode2": pa.Column("int64", pa.Check.gt(0)),
+        "styear": pa.Column("int64", pa.Check.in_range(1816, 1993)),
+        "endyear": pa.Column("int64", pa.Check.in_range(1816, 1993)),
+    },
+    checks=[
+        pa.Check(lambda df: df["styear"] <= df["endyear"], error="a race ends after it starts")
+    ],
+    strict=True,
+)
+
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "countries": COUNTRIES,
     "panel": PANEL,
@@ -126,6 +189,10 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "nato_reported": NATO_REPORTED,
     "gas_dependence": GAS_DEPENDENCE,
     "borders": BORDERS,
+    "capabilities": CAPABILITIES,
+    "conflict_dyads": CONFLICT_DYADS,
+    "long_run_gdp": LONG_RUN_GDP,
+    "arms_races": ARMS_RACES,
 }
 
 
