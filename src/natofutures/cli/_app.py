@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
+import click
 import typer
 from rich import box
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markup import escape
 from rich.table import Table
+from typer.core import TyperOption
+
+
+def _flag_type_label(self: TyperOption, ctx: click.Context) -> str | None:
+    """No ``<bool>`` placeholder after a plain flag (``--json``): it takes no value."""
+    if self.is_flag and not self.count:
+        return None
+    return _typer_type_label(self, ctx)
+
+
+# Typer prints a type placeholder after every option; a flag has none to type. One patch here
+# instead of ``metavar=""`` on every flag of every command.
+_typer_type_label = TyperOption.display_type_rich
+TyperOption.display_type_rich = _flag_type_label  # type: ignore[method-assign]
 
 app = typer.Typer(
     name="natofutures",
@@ -147,3 +164,15 @@ class WordTable:
         for n, cols in enumerate(blocks, start=1):
             part = f" ({n}/{len(blocks)})" if len(blocks) > 1 else ""
             yield self.table(cols, options.max_width, part)
+
+
+def postures_and_files(postures: str | None, files: list[Path] | None) -> list[Any]:
+    """What ``compare``/``report`` compare: ``--postures`` (comma-separated; default: every
+    built-in posture) followed by the posture/scenario FILES. Files are added to the built-in
+    postures, not put in their place, unless ``--postures`` names others."""
+    from natofutures.scenario import posture_names
+
+    names = [t.strip() for t in (postures or "").split(",") if t.strip()]
+    if not names and files:
+        names = posture_names()
+    return [*names, *(files or [])]

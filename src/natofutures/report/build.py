@@ -292,7 +292,9 @@ def _stress(data: ReportData, name: str) -> Section:
     import natofutures as nf
 
     draws = min(int(data.run["draws"] or 0), 200)
-    res = nf.stress(name, postures=data.postures, draws=draws, seed=int(data.run["seed"]))
+    # the Scenario of each posture, so a user's own posture file runs as it was compared
+    postures = [data.scenarios.get(p, p) for p in data.postures]
+    res = nf.stress(name, postures=postures, draws=draws, seed=int(data.run["seed"]))
     table = res.summary.copy()
     cols = ["posture", "p_deterrence_fails_europe", "p_holds_if_fails_europe",
             "europe_burden_before", "europe_burden_after", "europe_burden_response_pp",
