@@ -778,6 +778,32 @@ def load_scenario(path: str | Path) -> Scenario:
     return scenario_from_mapping(data, base=p.parent, default_name=p.stem)
 
 
+def is_posture_file(path: str | Path) -> bool:
+    """Whether ``path`` is a posture file (it has ``levers:``) rather than a scenario file."""
+    p = Path(path)
+    if p.suffix.lower() not in {".yaml", ".yml", ".json"} or not p.is_file():
+        return False
+    try:
+        raw = _read_mapping(p)
+    except ScenarioError:
+        return False  # load_scenario reports the syntax error with its line and column
+    return "levers" in raw
+
+
+def load_any(name_or_path: str | Path) -> Scenario:
+    """A built-in posture name, a posture file or a scenario file, validated completely.
+
+    The one entry point where a user may give either: ``simulate``, ``scenario validate``,
+    ``stress --posture`` and ``nf.stress`` all read their argument with it.
+    """
+    text = str(name_or_path)
+    if text in posture_names() or not Path(text).suffix:
+        return posture(text)
+    if is_posture_file(text):
+        return posture(text)
+    return load_scenario(text)
+
+
 def builtin_scenario_path(name: str) -> Path:
     """Path of a bundled stress-test scenario in ``parameters/scenarios``."""
     return PACKAGE_DIR / "scenarios" / f"{name}.yaml"

@@ -138,7 +138,7 @@ class StressScenario:
 
 def _posture_scenario(item: Any) -> Any:
     """A posture given as a built-in name, a posture or scenario file, or a ``Scenario``."""
-    from natofutures.scenario import Scenario, load_scenario, posture
+    from natofutures.scenario import Scenario, load_any
 
     if isinstance(item, Scenario):
         return item
@@ -146,17 +146,7 @@ def _posture_scenario(item: Any) -> Any:
         raise not_allowed(
             "postures", type(item).__name__, "posture names, posture/scenario files or Scenarios"
         )
-    path = Path(item)
-    if path.suffix.lower() in {".yaml", ".yml", ".json"} and path.is_file():
-        import yaml
-
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError:
-            raw = None
-        if not (isinstance(raw, dict) and "levers" in raw):
-            return load_scenario(path)
-    return posture(str(item))
+    return load_any(item)
 
 
 def _label(item: Any, sc: Any) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 import typer
+import typer.rich_utils
 from rich import box
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markup import escape
@@ -26,6 +27,18 @@ def _flag_type_label(self: TyperOption, ctx: click.Context) -> str | None:
 # instead of ``metavar=""`` on every flag of every command.
 _typer_type_label = TyperOption.display_type_rich
 TyperOption.display_type_rich = _flag_type_label  # type: ignore[method-assign]
+
+def _unwrapped(paragraphs: list[str], markup_mode: Any) -> str:
+    """Help paragraphs with the docstring's hard line breaks removed, so Rich wraps them to
+    the terminal (at 80 columns a 100-column docstring line otherwise breaks twice).
+    A paragraph starting with ``\\b`` keeps its lines, as in Click."""
+    del markup_mode
+    return "\n\n".join(
+        p.replace("\b\n", "") if p.startswith("\b") else " ".join(p.split()) for p in paragraphs
+    )
+
+
+typer.rich_utils._fix_linebreaks = _unwrapped  # type: ignore[attr-defined]
 
 app = typer.Typer(
     name="natofutures",
@@ -76,15 +89,20 @@ def _root(
 
 
 def simple_table(
-    title: str, columns: list[str], rows: list[list[str]], caption: str | None = None
+    title: str,
+    columns: list[str],
+    rows: list[list[str]],
+    caption: str | None = None,
+    left: tuple[int, ...] = (0,),
 ) -> WordTable:
     """A plain Rich table: first column left-aligned, the others right-aligned, cells escaped.
 
     It wraps only between words: each column is at least as wide as its longest word, and
     when the columns do not fit the terminal they are shown in blocks, each repeating the
     first column, instead of folding ``europe_credibility`` into ``europe_credibi lity``.
+    ``left``: the columns aligned left (text); the others are aligned right (numbers).
     """
-    return WordTable(title, columns, [[str(c) for c in row] for row in rows], caption)
+    return WordTable(title, columns, [[str(c) for c in row] for row in rows], caption, left)
 
 
 MAX_WORD = 40  # a longer word may still fold (nothing else fits a narrow terminal)
@@ -99,6 +117,7 @@ class WordTable:
     columns: list[str]
     rows: list[list[str]]
     caption: str | None = None
+    left: tuple[int, ...] = (0,)
 
     def min_widths(self) -> list[int]:
         """Per column, the width of its longest word (header or cell), capped at MAX_WORD."""
@@ -143,17 +162,18 @@ class WordTable:
             excess -= 1
         return out
 
-    def table(self, cols: list[int], width: int, part: str = "") -> Table:
+    def table(self, cols: list[int], width: int, part: str = "", last: bool = True) -> Table:
         tbl = Table(
             title=self.title + part,
-            caption=self.caption,
+            caption=self.caption if last else None,
             header_style="bold cyan",
             box=box.SIMPLE_HEAD,
             pad_edge=False,
         )
         for k, w in zip(cols, self.widths(cols, width), strict=True):
             tbl.add_column(
-                self.columns[k], justify="left" if k == 0 else "right", overflow="fold", width=w
+                self.columns[k], justify="left" if k in self.left else "right", overflow="fold",
+                width=w,
             )
         for row in self.rows:
             tbl.add_row(*[escape(row[k]) if k < len(row) else "" for k in cols])
@@ -163,7 +183,7 @@ class WordTable:
         blocks = self.blocks(options.max_width)
         for n, cols in enumerate(blocks, start=1):
             part = f" ({n}/{len(blocks)})" if len(blocks) > 1 else ""
-            yield self.table(cols, options.max_width, part)
+            yield self.table(cols, options.max_width, part, last=n == len(blocks))
 
 
 def postures_and_files(postures: str | None, files: list[Path] | None) -> list[Any]:
