@@ -42,11 +42,30 @@ def _frame_table(df: pd.DataFrame, title: str | None = None) -> Table:
     return table
 
 
+_ROW_NAMES = ("posture", "perspective", "name", "scenario", "indicator", "criterion")
+
+
+def _row_names(df: pd.DataFrame) -> tuple[list[str], list[str]] | None:
+    """Names for the rows of a table turned on its side: the values of its label columns
+    (``posture``, or ``perspective`` + ``posture``…) when they tell the rows apart."""
+    labels = [c for c in _ROW_NAMES if c in df.columns]
+    for k in range(1, len(labels) + 1):
+        names = [" · ".join(str(v) for v in row) for row in df[labels[:k]].itertuples(index=False)]
+        if len(set(names)) == len(names):
+            return names, labels[:k]
+    return None
+
+
 def _readable(df: pd.DataFrame) -> pd.DataFrame:
-    """Wide, short tables read better turned on their side (one line per column)."""
+    """Wide, short tables read better turned on their side (one line per column), each
+    column then named after its row's posture (or other label), never "row 0"."""
     if len(df.columns) > 7 and len(df) <= 6:
-        side = df.T
-        side.columns = [f"row {i}" for i in range(len(df))] if len(df) > 1 else ["value"]
+        named = _row_names(df) if len(df) > 1 else None
+        side = (df.drop(columns=named[1]) if named else df).T
+        if named:
+            side.columns = named[0]
+        else:
+            side.columns = [f"#{i + 1}" for i in range(len(df))] if len(df) > 1 else ["value"]
         return side.rename_axis("field").reset_index()
     return df
 
