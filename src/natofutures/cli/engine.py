@@ -88,7 +88,13 @@ def postures_cmd(as_json: bool = JSON_OPT) -> None:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
     console.print(
-        _table("Built-in postures", ["name", "summary"], [[r["name"], r["summary"]] for r in rows])
+        _table(
+            "Built-in postures",
+            ["name", "summary"],
+            [[r["name"], r["summary"]] for r in rows],
+            caption="Details: natofutures posture show NAME; in Python: nf.postures()",
+            left=(0, 1),
+        )
     )
 
 
@@ -125,6 +131,7 @@ def posture_show(
             ["lever", "value", "unit", "reason"],
             [[r["lever"], f"{r['value']:g}", r["unit"], r["reason"]] for r in rows],
             caption=sc.posture_summary,
+            left=(0, 2, 3),
         )
     )
 
