@@ -19,7 +19,7 @@ import difflib
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -312,7 +312,7 @@ def _loc(loc: tuple[int | str, ...], prefix: str = "") -> str:
     return out or "<scenario>"
 
 
-def did_you_mean(word: object, choices: list[str] | tuple[str, ...] | set[str]) -> str:
+def did_you_mean(word: object, choices: Iterable[str]) -> str:
     """``" (did you mean 'x'?)"`` for the closest of ``choices`` to ``word`` (difflib), or ``""``.
 
     Used in every "unknown name" message so a typo is one edit away from a fix.

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import click
 import typer
 import typer.rich_utils
 from rich import box
@@ -16,7 +15,7 @@ from rich.table import Table
 from typer.core import TyperOption
 
 
-def _flag_type_label(self: TyperOption, ctx: click.Context) -> str | None:
+def _flag_type_label(self: TyperOption, ctx: Any) -> str | None:
     """No ``<bool>`` placeholder after a plain flag (``--json``): it takes no value."""
     if self.is_flag and not self.count:
         return None
@@ -38,7 +37,7 @@ def _unwrapped(paragraphs: list[str], markup_mode: Any) -> str:
     )
 
 
-typer.rich_utils._fix_linebreaks = _unwrapped  # type: ignore[attr-defined]
+typer.rich_utils._fix_linebreaks = _unwrapped
 
 app = typer.Typer(
     name="natofutures",
