@@ -212,3 +212,19 @@ def test_runs_show_names_sideways_rows_by_posture() -> None:
     both = wide.assign(perspective=["restrainer", "atlanticist"], posture=["bau", "bau"])
     assert list(_readable(both).columns) == ["field", "bau · restrainer", "bau · atlanticist"]
     assert not any(str(c).startswith("row ") for c in _readable(both).columns)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("stress", "-s", "baltic_incursio"), "did you mean 'baltic_incursion'"),
+        (("compare", "--postures", "business_as_usual,divison_of_labor"),
+         "did you mean 'division_of_labor'"),
+        (("simulate", "-p", "global_vs_chnia", "--no-store"), "did you mean 'global_vs_china'"),
+    ],
+)
+def test_misspelt_names_on_the_command_line_get_a_did_you_mean(
+    args: tuple[str, ...], expected: str
+) -> None:
+    code, _, err = cli(*args)
+    assert code == 2 and expected in err and err.count("\n") == 1

@@ -174,10 +174,13 @@ def load_stress_scenario(name_or_path: Any) -> StressScenario:
     else:
         path = Path(text)
         if path.suffix.lower() not in {".yaml", ".yml", ".json"} or not path.is_file():
+            from natofutures.scenario import did_you_mean
+
             raise not_allowed(
                 "scenario",
                 text,
-                f"one of {', '.join(scenario_names())} or a scenario YAML/JSON file",
+                f"one of {', '.join(scenario_names())} or a scenario YAML/JSON file"
+                f"{did_you_mean(text, scenario_names())}",
             )
     return _stress_scenario(load_scenario(path), path)  # the engine's schema and validation
 
