@@ -119,3 +119,13 @@ def test_stress_separates_war_starts_from_deterrence_failing() -> None:
     assert row["war_forced_europe"] and row["p_war_starts_europe"] == 1.0  # forced in every draw
     assert 0.0 <= row["p_deterrence_fails_europe"] < 1.0  # the model's own hazard, apart
     assert not row["war_forced_indo_pacific"]
+
+
+def test_report_stays_callable_after_its_package_is_imported() -> None:
+    import natofutures.report
+    from natofutures.report import build_report
+
+    assert nf.report is natofutures.report and callable(nf.report)
+    assert nf.report.build_report is build_report
+    with pytest.raises(InputError, match="--out"):
+        nf.report(["business_as_usual", "division_of_labor"], "/no/such/parent/out")

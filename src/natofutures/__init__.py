@@ -27,7 +27,8 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "load_scenario": ("natofutures.scenario", "load_scenario"),
     "posture": ("natofutures.scenario", "posture"),
     "postures": ("natofutures.scenario", "posture_names"),
-    "report": ("natofutures._report_api", "report"),
+    # the report package, callable as nf.report(...) (see natofutures.report._CallableModule)
+    "report": ("natofutures.report", None),
 }
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only

@@ -19,10 +19,6 @@ _COMPARE_OPTIONS = ("--postures", "--draws", "--seed", "--horizon", "--perspecti
                     "--smaa-samples", "--status-quo-bonus")
 
 
-def _split(text: str | None) -> list[str]:
-    return [t.strip() for t in (text or "").split(",") if t.strip()]
-
-
 def _check_run_alone(run: str | None, given: dict[str, Any]) -> None:
     if run is None:
         return
