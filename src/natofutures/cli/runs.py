@@ -13,10 +13,8 @@ from datetime import datetime
 from pathlib import Path
 
 import typer
-from rich import box
-from rich.table import Table
 
-from natofutures.cli._app import app, console
+from natofutures.cli._app import WordTable, app, console, simple_table
 from natofutures.errors import InputError
 
 runs_app = typer.Typer(
@@ -33,13 +31,14 @@ StoreOpt = typer.Option(
 )
 
 
-def _frame_table(df: pd.DataFrame, title: str | None = None) -> Table:
-    table = Table(title=title, show_lines=False, box=box.SIMPLE_HEAD)
-    for col in df.columns:
-        table.add_column(str(col), no_wrap=str(col) != "command")
-    for row in df.itertuples(index=False):
-        table.add_row(*[_cell(v) for v in row])
-    return table
+def _frame_table(df: pd.DataFrame, title: str | None = None) -> WordTable:
+    """A table that wraps between words only and splits into column blocks on a narrow
+    terminal, instead of cutting names and numbers to ``busines…``."""
+    return simple_table(
+        title or "",
+        [str(c) for c in df.columns],
+        [[_cell(v) for v in row] for row in df.itertuples(index=False)],
+    )
 
 
 _ROW_NAMES = ("posture", "perspective", "name", "scenario", "indicator", "criterion")
@@ -140,7 +139,8 @@ def show_run(
     console.print(f"[bold]run {rec.run_id}[/] ({rec.kind}, {rec.created_at:%Y-%m-%d %H:%M:%S} UTC)")
     console.print(f"command:  {rec.command}")
     console.print(
-        f"posture:  {rec.posture}   seed: {rec.seed}   draws: {rec.draws}   horizon: {rec.horizon}"
+        f"posture:  {(rec.posture or '').replace(',', ', ')}   seed: {rec.seed}   "
+        f"draws: {rec.draws}   horizon: {rec.horizon}"
     )
     console.print(
         f"versions: natofutures {rec.package_version}, data {rec.data_version}; "
