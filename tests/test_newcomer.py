@@ -126,6 +126,8 @@ def test_the_stored_run_ids_are_showable(path: dict[str, Step]) -> None:
         assert stored, f"{step} printed no 'stored as run ID'"
         shown = _ok(path[f"show {stored[0]}"])
         assert stored[0] in shown.out and "europe_first" in shown.out
+        assert "row 0" not in shown.out and "…" not in shown.out  # named columns, nothing cut
+        _no_mid_word_wraps(shown.out)
 
 
 @pytest.mark.xfail(
