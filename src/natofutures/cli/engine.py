@@ -164,6 +164,7 @@ def posture_diff(
             f"{a} vs {b}",
             ["lever", a, b, "unit"],
             [[d["lever"], f"{d[a]:g}", f"{d[b]:g}", d["unit"]] for d in diff],
+            left=(0, 3),
         )
     )
 
