@@ -26,16 +26,21 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "Scenario": ("natofutures.scenario", "Scenario"),
     "load_scenario": ("natofutures.scenario", "load_scenario"),
     "posture": ("natofutures.scenario", "posture"),
+    "postures": ("natofutures.scenario", "posture_names"),
+    # the report package, callable as nf.report(...) (see natofutures.report._CallableModule)
+    "report": ("natofutures.report", None),
 }
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from natofutures import data, runs
+    from natofutures._report_api import report
     from natofutures.analysis import history
     from natofutures.analysis.campaign import campaign
     from natofutures.analysis.compare import compare
     from natofutures.analysis.stress import stress
     from natofutures.engine.simulate import simulate, threat_decomposition
     from natofutures.scenario import Scenario, load_scenario, posture
+    from natofutures.scenario import posture_names as postures
 
 __all__ = [
     "DataError",
@@ -50,6 +55,8 @@ __all__ = [
     "history",
     "load_scenario",
     "posture",
+    "postures",
+    "report",
     "runs",
     "simulate",
     "stress",
@@ -69,4 +76,5 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    """Only the public API (``__all__``): ``dir(nf)`` is a table of contents, not internals."""
+    return sorted(__all__)

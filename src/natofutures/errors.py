@@ -32,6 +32,12 @@ class DataError(NatoFuturesError):
     """Bundled data or the catalogue is missing, stale or inconsistent."""
 
 
+def short_repr(value: object, limit: int = 60) -> str:
+    """``repr(value)`` on one line, cut to ``limit`` characters (never a 2 kB object dump)."""
+    text = " ".join(repr(value).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def not_allowed(field: str, value: object, allowed: str) -> InputError:
     """Build the standard one-line message: field, offending value, what is allowed."""
-    return InputError(f"{field}: {value!r} is not allowed; expected {allowed}")
+    return InputError(f"{field}: {short_repr(value)} is not allowed; expected {allowed}")

@@ -15,10 +15,11 @@ in ``parameters/defaults.yaml`` is a constant.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -36,6 +37,7 @@ __all__ = [
     "parameter_table",
     "posture",
     "posture_names",
+    "scenario_problems",
 ]
 
 THEATRES: tuple[str, ...] = ("europe", "indo_pacific", "out_of_area")
@@ -291,40 +293,92 @@ def _spec_for(path: str) -> ParamSpec | None:
 
 
 # --------------------------------------------------------------------------- error formatting
+_TAGS = {"normal", "lognormal", "uniform", "triangular"} | {
+    "intentions", "spending", "gdp", "us_withdrawal", "us_allocation", "energy_cutoff", "war",
+}
+# the member names pydantic puts into the location of a union's alternative ("float", ...)
+_UNION_MEMBERS = {"float", "int", "str", "bool", "dict[int,float]", "list", "dict"}
+
+
 def _loc(loc: tuple[int | str, ...], prefix: str = "") -> str:
     out = prefix
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in {"normal", "lognormal", "uniform", "triangular"} | {
-            "intentions",
-            "spending",
-            "gdp",
-            "us_withdrawal",
-            "energy_cutoff",
-            "war",
-        }:
-            continue  # discriminator tag pydantic inserts into the location
+        elif part in _TAGS or part in _UNION_MEMBERS or "[" in part:
+            continue  # discriminator tags and union members pydantic inserts into the location
         else:
             out += f".{part}" if out else str(part)
     return out or "<scenario>"
 
 
-def _as_scenario_error(exc: ValidationError, prefix: str = "") -> ScenarioError:
-    err = exc.errors(include_url=False)[0]
+def did_you_mean(word: object, choices: Iterable[str]) -> str:
+    """``" (did you mean 'x'?)"`` for the closest of ``choices`` to ``word`` (difflib), or ``""``.
+
+    Used in every "unknown name" message so a typo is one edit away from a fix.
+    """
+    close = difflib.get_close_matches(str(word), sorted(choices), n=2, cutoff=0.6)
+    if not close:
+        return ""
+    return " (did you mean " + " or ".join(repr(c) for c in close) + "?)"
+
+
+def _known_fields() -> set[str]:
+    """Every field name of the scenario, posture, shock and distribution schemas."""
+    models: list[type[BaseModel]] = [
+        ScenarioFile, PostureFile, Lever, Normal, LogNormal, Uniform, Triangular,
+        IntentionsShock, SpendingShock, GdpShock, WithdrawalShock, UsAllocationShock,
+        EnergyShock, WarShock,
+    ]
+    return {name for m in models for name in m.model_fields}
+
+
+def _one_problem(err: Any, prefix: str) -> str:
     where = _loc(tuple(err["loc"]), prefix)
     value = err.get("input")
     kind = err["type"]
     if kind == "extra_forbidden":
-        expected = "no such field (unknown keys are errors)"
-    elif kind == "missing":
-        return ScenarioError(f"{where}: missing; expected a value (the field is required)")
-    else:
-        expected = str(err["msg"]).removeprefix("Value error, ")
-        expected = expected[0].lower() + expected[1:] if expected else expected
-        expected = expected.removeprefix("input should be ").removeprefix("input ")
-    more = f" (and {len(exc.errors()) - 1} more problem(s))" if len(exc.errors()) > 1 else ""
-    return ScenarioError(f"{where}: value {_short(value)} not allowed; expected {expected}{more}")
+        key = str(err["loc"][-1]) if err["loc"] else ""
+        hint = did_you_mean(key, _known_fields())
+        return f"{where}: no such field{hint}; expected known keys only (unknown keys are errors)"
+    if kind == "missing":
+        return f"{where}: missing; expected a value (the field is required)"
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        ctx = err.get("ctx") or {}
+        field = str(ctx.get("discriminator", "kind")).strip("'")
+        tag = ctx.get("tag")
+        if tag is None:
+            return f"{where}.{field}: missing; expected one of {ctx.get('expected_tags', '')}"
+        return (
+            f"{where}.{field}: value {tag!r} not allowed{did_you_mean(tag, _TAGS)}; "
+            f"expected one of {ctx.get('expected_tags', '')}"
+        )
+    expected = str(err["msg"]).removeprefix("Value error, ")
+    expected = expected[0].lower() + expected[1:] if expected else expected
+    expected = expected.removeprefix("input should be ").removeprefix("input ")
+    return f"{where}: value {_short(value)} not allowed; expected {expected}"
+
+
+def _validation_problems(exc: ValidationError, prefix: str = "") -> list[str]:
+    """Every problem of a pydantic error, one line each, without duplicates."""
+    out: list[str] = []
+    for err in exc.errors(include_url=False):
+        msg = _one_problem(err, prefix)
+        if msg not in out:
+            out.append(msg)
+    return out
+
+
+def _joined(problems: list[str]) -> ScenarioError:
+    """One line: the first problem, then ``(and N more: …; …)`` listing the others."""
+    first, rest = problems[0], problems[1:]
+    if not rest:
+        return ScenarioError(first)
+    return ScenarioError(f"{first} (and {len(rest)} more: {'; '.join(rest)})")
+
+
+def _as_scenario_error(exc: ValidationError, prefix: str = "") -> ScenarioError:
+    return _joined(_validation_problems(exc, prefix))
 
 
 def _short(value: object) -> str:
@@ -356,9 +410,11 @@ def _check_value(path: str, value: Any, where: str) -> float | dict[int, float]:
     """Validate one override/lever value against the parameter table; return it normalised."""
     spec = _spec_for(path)
     if spec is None:
+        hint = did_you_mean(path, _defaults().parameters)
         raise ScenarioError(
-            f"{where}: value {_short(path)} not allowed; expected a parameter name from "
-            "defaults.yaml (see `natofutures posture show business_as_usual` and docs/scenarios.md)"
+            f"{where}: no parameter named {_short(path)}{hint}"
+            "; expected a parameter name from defaults.yaml (list them: "
+            "`natofutures parameters --search WORD`)"
         )
     lo, hi = spec.bounds
     if isinstance(value, Mapping) and spec.dated:
@@ -402,15 +458,25 @@ def _read_mapping(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        first = str(exc).splitlines()[0]
         raise ScenarioError(
-            f"file: value {str(path)!r} not allowed; expected valid YAML/JSON ({first})"
+            f"file: value {str(path)!r} not allowed; expected valid YAML/JSON ({_syntax(exc)})"
         ) from None
     if not isinstance(data, dict):
         raise ScenarioError(
             f"<scenario>: value {_short(data)} not allowed; expected a mapping of fields"
         )
     return data
+
+
+def _syntax(exc: Exception) -> str:
+    """``line L, column C: problem`` of a YAML or JSON syntax error (1-based, as editors count)."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if mark is None:
+        return str(problem)
+    return f"line {mark.line + 1}, column {mark.column + 1}: {problem}"
 
 
 @lru_cache(maxsize=32)
@@ -427,7 +493,8 @@ def _posture_file(name_or_path: str, base: Path | None = None) -> PostureFile:
             candidate = base / candidate
         if candidate.suffix.lower() not in {".yaml", ".yml", ".json"} or not candidate.is_file():
             raise ScenarioError(
-                f"posture: value {name_or_path!r} not allowed; expected one of "
+                f"posture: value {name_or_path!r} not allowed"
+                f"{did_you_mean(name_or_path, posture_names())}; expected one of "
                 f"{', '.join(posture_names())} or a posture YAML/JSON file"
             )
         raw = _read_mapping(candidate)
@@ -435,14 +502,23 @@ def _posture_file(name_or_path: str, base: Path | None = None) -> PostureFile:
         pf = PostureFile.model_validate(raw)
     except ValidationError as exc:
         raise _as_scenario_error(exc, prefix="posture") from None
+    problems: list[str] = []
+    lever_names = [k for k, s in parameter_table().items() if s.lever]
     for path, lever in pf.levers.items():
         spec = _spec_for(path)
         if spec is None or not spec.lever:
-            levers = ", ".join(k for k, s in parameter_table().items() if s.lever)
-            raise ScenarioError(
-                f"posture.levers.{path}: value {path!r} not allowed; expected a lever ({levers})"
+            problems.append(
+                f"posture.levers.{path}: value {path!r} not allowed"
+                f"{did_you_mean(path, lever_names)}; expected a lever (list them: "
+                "`natofutures parameters --levers`)"
             )
-        _check_value(path, lever.value, f"posture.levers.{path}.value")
+            continue
+        try:
+            _check_value(path, lever.value, f"posture.levers.{path}.value")
+        except ScenarioError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise _joined(problems)
     return pf
 
 
@@ -454,7 +530,7 @@ class ScenarioFile(BaseModel):
     name: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_\-\. ]+$")
     description: str = ""
     posture: str = "business_as_usual"
-    overrides: dict[str, float | dict[int, float]] = {}
+    overrides: dict[str, Any] = {}  # each value checked against defaults.yaml in _build
     uncertainty: dict[str, Distribution] = {}
     shocks: list[Shock] = []
     horizon: int | None = Field(default=None, ge=2025, le=2100)
@@ -517,11 +593,34 @@ class Scenario(BaseModel):
         return hashlib.sha256(self.canonical_json().encode()).hexdigest()
 
     # ---- modification (validated, all-or-nothing)
-    def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
-        """A new scenario with parameter overrides; validates all of them before applying any."""
-        checked = {str(k): _check_value(str(k), v, f"overrides.{k}") for k, v in overrides.items()}
+    def with_overrides(
+        self, overrides: Mapping[str, Any] | None = None, *, name: str | None = None
+    ) -> Scenario:
+        """A new scenario with parameter overrides (and, with ``name``, a new name).
+
+        Validates every override before applying any (all problems in one message), and
+        checks the result is feasible (e.g. US shares summing to at most 1). Rename a
+        variant so it can be compared with the posture it came from:
+
+        >>> posture("division_of_labor").with_overrides({"us.resolve": 0.5}, name="dol_firm").name
+        'dol_firm'
+        """
+        checked, problems = _checked_overrides(overrides or {})
+        if name is not None and not (
+            isinstance(name, str) and name.strip() and len(name) <= 80 and "\n" not in name
+        ):
+            problems.append(f"name: value {_short(name)} not allowed; expected a one-line name")
+        if problems:
+            raise _joined(problems)
         merged = {**self.overrides, **checked}
-        return self.model_copy(update={"overrides": dict(sorted(merged.items()))})
+        update: dict[str, Any] = {"overrides": dict(sorted(merged.items()))}
+        if name is not None:
+            update["name"] = name.strip()
+        out = self.model_copy(update=update)
+        feasibility = _feasibility_problems(out)
+        if feasibility:
+            raise _joined(feasibility)
+        return out
 
     def with_shocks(self, shocks: list[Mapping[str, Any]]) -> Scenario:
         """A new scenario with extra dated shocks (validated first)."""
@@ -538,40 +637,102 @@ def _posture_names() -> tuple[str, ...]:
 
 
 def posture_names() -> list[str]:
-    """Names of the built-in postures."""
+    """Names of the built-in postures (``nf.postures()``), e.g. ``business_as_usual``."""
     return list(_posture_names())
 
 
-def _build(sf: ScenarioFile, base: Path | None, default_name: str) -> Scenario:
-    pf = _posture_file(sf.posture, base)
-    levers = {k: float(v.value) for k, v in sorted(pf.levers.items())}
-    overrides = {k: _check_value(k, v, f"overrides.{k}") for k, v in sorted(sf.overrides.items())}
-    for path, dist in sf.uncertainty.items():
+def _checked_overrides(overrides: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Every override checked against defaults.yaml: (normalised values, problems)."""
+    checked: dict[str, Any] = {}
+    problems: list[str] = []
+    for key, value in overrides.items():
+        try:
+            checked[str(key)] = _check_value(str(key), value, f"overrides.{key}")
+        except ScenarioError as exc:
+            problems.append(str(exc))
+    return checked, problems
+
+
+def _uncertainty_problems(uncertainty: Mapping[str, Any]) -> list[str]:
+    problems = []
+    table = _defaults().parameters
+    for path in uncertainty:
         spec = _spec_for(path)
         if spec is None or spec.dated:
-            raise ScenarioError(
-                f"uncertainty.{path}: value {path!r} not allowed; "
+            problems.append(
+                f"uncertainty.{path}: value {path!r} not allowed"
+                f"{did_you_mean(path, [k for k, s in table.items() if not s.dated])}; "
                 "expected a scalar parameter name from defaults.yaml"
             )
-        if spec.lever:
-            raise ScenarioError(
+        elif spec.lever:
+            problems.append(
                 f"uncertainty.{path}: value {path!r} not allowed; "
                 "expected an uncertain parameter, not a posture lever"
             )
-        del dist
-    return Scenario(
+    return problems
+
+
+def _scalar(sc: Scenario, path: str) -> float:
+    value = sc.parameter(path)
+    return float(value) if not isinstance(value, dict) else float(value[max(value)])
+
+
+def _feasibility_problems(sc: Scenario) -> list[str]:
+    """Joint constraints the engine needs (MODEL.md section 5): shares that sum to at most 1.
+
+    Checked here so that ``scenario validate``, ``with_overrides`` and ``simulate`` agree.
+    """
+    problems = []
+    for prefix in ("us.allocation", "allocation.us_initial"):
+        shares = {t: _scalar(sc, f"{prefix}.{t}") for t in THEATRES}
+        if sum(shares.values()) > 1.0 + 1e-9:
+            listed = ", ".join(f"{prefix}.{t}={v:g}" for t, v in shares.items())
+            problems.append(
+                f"{prefix}: shares {listed} (sum {sum(shares.values()):.3g}) not allowed; "
+                "expected shares of US power summing to at most 1"
+            )
+    eu = _scalar(sc, "europe.indo_pacific_share") + _scalar(sc, "europe.out_of_area_share")
+    if eu > 1.0 + 1e-9:
+        problems.append(
+            f"europe.indo_pacific_share + europe.out_of_area_share: value {eu:.3g} not allowed; "
+            "expected European shares summing to at most 1"
+        )
+    return problems
+
+
+def scenario_problems(sc: Scenario) -> list[str]:
+    """Problems of an already-built scenario that only show jointly (empty when feasible)."""
+    return _feasibility_problems(sc)
+
+
+def _build(sf: ScenarioFile, base: Path | None, default_name: str) -> Scenario:
+    problems: list[str] = []
+    try:
+        pf: PostureFile | None = _posture_file(sf.posture, base)
+    except ScenarioError as exc:
+        problems.append(str(exc))
+        pf = None
+    overrides, bad = _checked_overrides(dict(sorted(sf.overrides.items())))
+    problems += bad + _uncertainty_problems(sf.uncertainty)
+    if problems or pf is None:
+        raise _joined(problems)
+    sc = Scenario(
         name=sf.name or default_name,
         description=sf.description,
         posture=pf.name,
         posture_title=pf.title,
         posture_summary=pf.summary,
-        levers=levers,
+        levers={k: float(v.value) for k, v in sorted(pf.levers.items())},
         lever_reasons={k: v.reason for k, v in pf.levers.items()},
         overrides=overrides,
         uncertainty=dict(sorted(sf.uncertainty.items())),
         shocks=tuple(sf.shocks),
         horizon=sf.horizon,
     )
+    feasibility = _feasibility_problems(sc)
+    if feasibility:
+        raise _joined(feasibility)
+    return sc
 
 
 def scenario_from_mapping(
@@ -581,8 +742,24 @@ def scenario_from_mapping(
     try:
         sf = ScenarioFile.model_validate(dict(data))
     except ValidationError as exc:
-        raise _as_scenario_error(exc) from None
+        raise _joined(_validation_problems(exc) + _more_problems(data, base)) from None
     return _build(sf, base, default_name)
+
+
+def _more_problems(data: Mapping[str, Any], base: Path | None) -> list[str]:
+    """The problems of the posture and overrides of a file whose structure is also broken,
+    so that one run of ``scenario validate`` lists them all."""
+    problems: list[str] = []
+    name = data.get("posture", "business_as_usual")
+    if isinstance(name, str):
+        try:
+            _posture_file(name, base)
+        except ScenarioError as exc:
+            problems.append(str(exc))
+    overrides = data.get("overrides")
+    if isinstance(overrides, Mapping):
+        problems += _checked_overrides(overrides)[1]
+    return problems
 
 
 def posture(name: str) -> Scenario:
@@ -599,6 +776,32 @@ def load_scenario(path: str | Path) -> Scenario:
     p = Path(path)
     data = _read_mapping(p)
     return scenario_from_mapping(data, base=p.parent, default_name=p.stem)
+
+
+def is_posture_file(path: str | Path) -> bool:
+    """Whether ``path`` is a posture file (it has ``levers:``) rather than a scenario file."""
+    p = Path(path)
+    if p.suffix.lower() not in {".yaml", ".yml", ".json"} or not p.is_file():
+        return False
+    try:
+        raw = _read_mapping(p)
+    except ScenarioError:
+        return False  # load_scenario reports the syntax error with its line and column
+    return "levers" in raw
+
+
+def load_any(name_or_path: str | Path) -> Scenario:
+    """A built-in posture name, a posture file or a scenario file, validated completely.
+
+    The one entry point where a user may give either: ``simulate``, ``scenario validate``,
+    ``stress --posture`` and ``nf.stress`` all read their argument with it.
+    """
+    text = str(name_or_path)
+    if text in posture_names() or not Path(text).suffix:
+        return posture(text)
+    if is_posture_file(text):
+        return posture(text)
+    return load_scenario(text)
 
 
 def builtin_scenario_path(name: str) -> Path:

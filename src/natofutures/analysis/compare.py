@@ -190,9 +190,12 @@ def _resolve_postures(postures: Sequence[Any] | None) -> list[Any]:
                 raise InputError(f"postures: file {text!r} does not exist")
             out.append(_load_posture_or_scenario(text, load_scenario, posture))
         else:
+            from natofutures.errors import short_repr
+            from natofutures.scenario import did_you_mean
+
             raise InputError(
-                f"postures: {text!r} is not allowed; expected one of {', '.join(names)} or a "
-                "posture/scenario YAML file"
+                f"postures: {short_repr(text)} is not allowed{did_you_mean(text, names)}; "
+                f"expected one of {', '.join(names)} or a posture/scenario YAML file"
             )
     labels = [s.name for s in out]
     dupes = sorted({x for x in labels if labels.count(x) > 1})

@@ -7,7 +7,10 @@ posture is replaced, everything else kept - and, with the same draws and seed, t
 without the shocks as a counterfactual. It reports, per posture:
 
 - theatre balances before, during and after the crisis (median and 5-95% band);
-- the probability that deterrence fails over the crisis window, ``1 − Π(1 − h)``;
+- the share of draws in which a war starts in each theatre during the crisis window, forced
+  ``war`` shocks included (``p_war_starts``), apart from
+- the probability that deterrence fails by itself over the crisis window, ``1 − Π(1 − h)``
+  (the model's hazard; a forced war does not enter it);
 - the probability that the coalition holds if it fails (the engine's ``hold_probability``
   in the war year);
 - whether and when the US re-engages under the offshore-balancing trigger (``reengaged``);
@@ -90,14 +93,16 @@ class StressScenario:
     window: tuple[int, int]  # crisis window: first shock year .. last war year (or start + 3)
     shocks: tuple[dict[str, Any], ...]
 
-    def scenario(self, posture: str | None = None) -> Any:
+    def scenario(self, posture: Any = None) -> Any:
         """The scenario under ``posture``: that posture's levers with the file's overrides,
-        uncertainty specs, shocks, name and horizon (validated again, all-or-nothing)."""
+        uncertainty specs, shocks, name and horizon (validated again, all-or-nothing).
+
+        ``posture`` is a built-in name, a posture/scenario file or a ``Scenario``; a scenario's
+        own overrides and shocks are kept, the stress file's are applied on top.
+        """
         if posture is None:
             return self.base
-        from natofutures.scenario import posture as load_posture
-
-        sc = load_posture(posture).with_overrides(self.base.overrides)
+        sc = _posture_scenario(posture).with_overrides(self.base.overrides)
         sc = sc.with_shocks(list(self.shocks))
         return sc.model_copy(
             update={
@@ -131,22 +136,56 @@ class StressScenario:
         return "; ".join(parts)
 
 
-def load_stress_scenario(name_or_path: str | Path) -> StressScenario:
-    """A built-in stress scenario by name, or any scenario file; validated completely."""
-    from natofutures.scenario import load_scenario
+def _posture_scenario(item: Any) -> Any:
+    """A posture given as a built-in name, a posture or scenario file, or a ``Scenario``."""
+    from natofutures.scenario import Scenario, load_any
 
+    if isinstance(item, Scenario):
+        return item
+    if not isinstance(item, str | Path):
+        raise not_allowed(
+            "postures", type(item).__name__, "posture names, posture/scenario files or Scenarios"
+        )
+    return load_any(item)
+
+
+def _label(item: Any, sc: Any) -> str:
+    """The name a posture goes by in the tables: a Scenario's or file's name, else the posture."""
+    from natofutures.scenario import Scenario
+
+    return str(sc.name) if isinstance(item, Scenario) or Path(str(item)).suffix else str(item)
+
+
+def load_stress_scenario(name_or_path: Any) -> StressScenario:
+    """A built-in stress scenario by name, any scenario file, or a ``Scenario`` with shocks;
+    validated completely."""
+    from natofutures.scenario import Scenario, load_scenario
+
+    if isinstance(name_or_path, Scenario):
+        return _stress_scenario(name_or_path, Path(f"{name_or_path.name}.yaml"))
+    if not isinstance(name_or_path, str | Path):
+        raise not_allowed(
+            "scenario", type(name_or_path).__name__,
+            "a stress scenario name, a scenario file or a Scenario",
+        )
     text = str(name_or_path)
     if text in scenario_names():
         path = PACKAGE_DIR / "scenarios" / f"{text}.yaml"
     else:
         path = Path(text)
         if path.suffix.lower() not in {".yaml", ".yml", ".json"} or not path.is_file():
+            from natofutures.scenario import did_you_mean
+
             raise not_allowed(
                 "scenario",
                 text,
-                f"one of {', '.join(scenario_names())} or a scenario YAML/JSON file",
+                f"one of {', '.join(scenario_names())} or a scenario YAML/JSON file"
+                f"{did_you_mean(text, scenario_names())}",
             )
-    sc = load_scenario(path)  # the engine's schema and validation
+    return _stress_scenario(load_scenario(path), path)  # the engine's schema and validation
+
+
+def _stress_scenario(sc: Any, path: Path) -> StressScenario:
     shocks = tuple(s.model_dump(mode="json") for s in sc.shocks)
     if not shocks:
         raise not_allowed(
@@ -239,17 +278,25 @@ def _check_draws(draws: object) -> int:
     return int(draws)
 
 
-def _check_postures(postures: Iterable[str] | None) -> list[str]:
-    from natofutures.scenario import posture as load_posture
-
-    names = list(DEFAULT_POSTURES if postures is None else postures)
-    if not names:
-        raise not_allowed("postures", names, "at least one posture name or posture file")
-    for p in names:
-        if not isinstance(p, str):
-            raise not_allowed("postures", p, "posture names (strings)")
-        load_posture(p)  # raises ScenarioError naming the allowed postures
-    return names
+def _check_postures(postures: Iterable[Any] | None) -> list[tuple[str, Any]]:
+    """(label, Scenario) per posture, validated before any simulation; labels distinct."""
+    if isinstance(postures, str | Path):
+        postures = [t.strip() for t in str(postures).split(",") if t.strip()]
+    items = list(DEFAULT_POSTURES if postures is None else postures)
+    if not items:
+        raise not_allowed("postures", items, "at least one posture name or posture file")
+    out = []
+    for item in items:
+        sc = _posture_scenario(item)  # raises a one-line error naming the allowed postures
+        out.append((_label(item, sc), sc))
+    labels = [label for label, _ in out]
+    dupes = sorted({x for x in labels if labels.count(x) > 1})
+    if dupes:
+        raise not_allowed(
+            "postures", ", ".join(dupes),
+            "distinct names (rename a variant: sc.with_overrides({...}, name='new_name'))",
+        )
+    return out
 
 
 def _years(ds: Any) -> list[int]:
@@ -287,6 +334,9 @@ def _summarise(st: StressScenario, posture: str, ds: Any, base: Any, levers: Any
         h = ds.hazard.sel(theatre=t, year=slice(lo, hi)).to_numpy().astype(float)
         p_fail = 1.0 - np.prod(1.0 - h, axis=1)
         row[f"p_deterrence_fails_{t}"] = float(np.mean(p_fail))
+        started = ds.war_started.sel(theatre=t, year=slice(lo, hi)).to_numpy().astype(bool)
+        row[f"p_war_starts_{t}"] = float(np.mean(started.any(axis=1)))
+        row[f"war_forced_{t}"] = t in st.war_years
         war_year = _clip_year(st.war_years.get(t, st.start_year), ds)
         hold = ds.hold_probability.sel(theatre=t, year=war_year).to_numpy().astype(float)
         row[f"p_holds_if_fails_{t}"] = float(np.mean(hold))
@@ -373,8 +423,8 @@ def _balance_rows(st: StressScenario, posture: str, ds: Any) -> list[dict[str, A
 
 
 def stress(
-    scenario: str | Path,
-    postures: Sequence[str] | None = None,
+    scenario: Any,
+    postures: Sequence[Any] | str | None = None,
     draws: int = 200,
     seed: int = 0,
     horizon: int | None = None,
@@ -384,8 +434,10 @@ def stress(
 
     Parameters
     ----------
-    scenario : a built-in name (:func:`scenario_names`) or a scenario YAML/JSON file.
-    postures : posture names or files (default: the four built-in postures).
+    scenario : a built-in name (:func:`scenario_names`), a scenario YAML/JSON file or a
+        ``Scenario`` with shocks.
+    postures : built-in posture names, posture/scenario files or ``Scenario`` objects
+        (default: the four built-in postures); each is named in the tables by its name.
     draws : Monte Carlo draws (0 = the deterministic central case).
     seed : random seed; the counterfactual without shocks uses the same draws.
     horizon : last simulated year (default: the scenario's, else 2045).
@@ -403,11 +455,11 @@ def stress(
     n = _check_draws(draws)
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or int(seed) < 0:
         raise not_allowed("seed", seed, "a non-negative integer")
-    names = _check_postures(postures)
+    chosen = _check_postures(postures)
     rows, bal = [], []
     datasets, baselines = {}, {}
-    for p in names:
-        sc = st.scenario(p)
+    for key, given in chosen:
+        sc = st.scenario(given)
         base = sc.model_copy(update={"shocks": ()})
         ds = simulate(
             sc, draws=n, seed=int(seed), horizon=horizon, variables=_KEEP, scheduler=scheduler
@@ -421,7 +473,6 @@ def stress(
                 f"horizon: value {int(ds.year.values[-1])} not allowed; expected a year at or "
                 f"after the scenario's last war year {st.window[1]}"
             )
-        key = sc.posture
         rows.append({**_summarise(st, key, ds, ds0, sc), **_campaign_row(st, sc)})
         bal.extend(_balance_rows(st, key, ds))
         datasets[key], baselines[key] = ds, ds0

@@ -14,6 +14,7 @@ from natofutures.cli import calibrate as _calibrate  # noqa: F401
 from natofutures.cli import data as _data  # noqa: F401
 from natofutures.cli import engine as _engine  # noqa: F401
 from natofutures.cli import history as _history  # noqa: F401
+from natofutures.cli import parameters as _parameters  # noqa: F401
 from natofutures.cli import report as _report  # noqa: F401
 from natofutures.cli import runs as _runs  # noqa: F401
 from natofutures.cli import serve as _serve  # noqa: F401

@@ -24,12 +24,12 @@ import typer
 from rich.table import Table
 
 from natofutures._format import sig3 as _fmt
-from natofutures.cli._app import app, console, console_err
+from natofutures.cli._app import app, console, console_err, postures_and_files
 from natofutures.cli._recording import NO_STORE_OPT, SCHEDULER_OPT, STORE_OPT, record_run
 from natofutures.errors import InputError
 
 _POSTURES_HELP = (
-    "Comma-separated built-in postures (default: all four), e.g. "
+    "Comma-separated built-in postures (default: all four, with FILES added), e.g. "
     "business_as_usual,division_of_labor."
 )
 
@@ -240,7 +240,7 @@ def compare_cmd(
     """
     from natofutures.analysis.compare import compare
 
-    chosen: list[Any] = [*_split(postures), *(files or [])]
+    chosen: list[Any] = postures_and_files(postures, files)
     with _status(not as_json) as update:
         res = compare(
             chosen or None,

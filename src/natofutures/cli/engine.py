@@ -88,7 +88,13 @@ def postures_cmd(as_json: bool = JSON_OPT) -> None:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
     console.print(
-        _table("Built-in postures", ["name", "summary"], [[r["name"], r["summary"]] for r in rows])
+        _table(
+            "Built-in postures",
+            ["name", "summary"],
+            [[r["name"], r["summary"]] for r in rows],
+            caption="Details: natofutures posture show NAME; in Python: nf.postures()",
+            left=(0, 1),
+        )
     )
 
 
@@ -125,6 +131,7 @@ def posture_show(
             ["lever", "value", "unit", "reason"],
             [[r["lever"], f"{r['value']:g}", r["unit"], r["reason"]] for r in rows],
             caption=sc.posture_summary,
+            left=(0, 2, 3),
         )
     )
 
@@ -157,6 +164,7 @@ def posture_diff(
             f"{a} vs {b}",
             ["lever", a, b, "unit"],
             [[d["lever"], f"{d[a]:g}", f"{d[b]:g}", d["unit"]] for d in diff],
+            left=(0, 3),
         )
     )
 
@@ -180,33 +188,46 @@ def _parse_set(items: list[str]) -> dict[str, Any]:
 
 
 def _load(posture_or_file: str) -> Any:
-    from natofutures.scenario import load_scenario, posture, posture_names
+    from natofutures.scenario import load_any
 
-    p = Path(posture_or_file)
-    if posture_or_file in posture_names() or not p.suffix:
-        return posture(posture_or_file)
-    if p.is_file():
-        import yaml
+    return load_any(posture_or_file)
 
+
+def parse_years(text: str | None, first: int, last: int) -> list[int] | None:
+    """``--years``: ``2031,2032,2033`` or ranges ``2031-2033`` (comma-separated), each year in
+    the simulated span [first, last]; None when not given (milestone years)."""
+    if text is None:
+        return None
+    years: list[int] = []
+    for part in [t.strip() for t in text.split(",") if t.strip()]:
+        lo, sep, hi = part.partition("-")
         try:
-            head = (
-                json.loads(p.read_text())
-                if p.suffix.lower() == ".json"
-                else yaml.safe_load(p.read_text())
+            span = range(int(lo), int(hi) + 1) if sep else range(int(lo), int(lo) + 1)
+        except ValueError:
+            raise InputError(
+                f"--years: value {part!r} not allowed; expected years such as 2031,2032 or "
+                "2031-2033"
+            ) from None
+        bad = [y for y in span if not first <= y <= last]
+        if bad or not span:
+            raise InputError(
+                f"--years: value {part!r} not allowed; expected years in the simulated span "
+                f"[{first}, {last}] (raise --horizon for later years)"
             )
-        except (yaml.YAMLError, json.JSONDecodeError):
-            head = None
-        if isinstance(head, dict) and "levers" in head:
-            return posture(str(p))
-    return load_scenario(p)
+        years.extend(y for y in span if y not in years)
+    if not years:
+        raise InputError(f"--years: value {text!r} not allowed; expected at least one year")
+    return sorted(years)
 
 
-def _summary(ds: xr.Dataset) -> list[dict[str, Any]]:
+def _summary(ds: xr.Dataset, chosen: list[int] | None = None) -> list[dict[str, Any]]:
+    """Median and 5-95% band of the headline indicators in the chosen years (default: t0,
+    the milestone years and the horizon)."""
     import numpy as np
-    years = [int(ds.year.values[0])] + [
+    years = chosen or [int(ds.year.values[0])] + [
         y for y in MILESTONES if ds.year.values[0] < y <= ds.year.values[-1]
     ]
-    if int(ds.year.values[-1]) not in years:
+    if chosen is None and int(ds.year.values[-1]) not in years:
         years.append(int(ds.year.values[-1]))
     euro = ds.european.to_numpy() & (ds.role.to_numpy() == "ally")
     rows = []
@@ -294,14 +315,24 @@ def _write(ds: xr.Dataset, out: Path) -> None:
 
 @app.command("simulate")
 def simulate_cmd(
-    posture_name: str = typer.Option(
-        "business_as_usual",
+    file: str | None = typer.Argument(
+        None,
+        metavar="FILE",
+        help="Scenario or posture file (YAML/JSON), or a posture name; same as --posture.",
+    ),
+    posture_name: str | None = typer.Option(
+        None,
         "--posture",
         "-p",
-        help="Posture name, posture file or scenario file (YAML/JSON).",
+        help="Posture name, posture file or scenario file (default: business_as_usual).",
     ),
     horizon: int | None = typer.Option(
         None, "--horizon", help="Last simulated year (default: the scenario's, else 2045)."
+    ),
+    years_opt: str | None = typer.Option(
+        None,
+        "--years",
+        help="Years to show, e.g. 2031,2032,2033 or 2031-2033 (default: milestone years).",
     ),
     draws: int = typer.Option(
         0, "--draws", "-n", help="Monte Carlo draws; 0 = the deterministic central case."
@@ -322,17 +353,26 @@ def simulate_cmd(
     no_store: bool = NO_STORE_OPT,
     keep_arrays: bool = KEEP_ARRAYS_OPT,
 ) -> None:
-    """Run the model and print a summary for milestone years.
+    """Run the model and print a summary for milestone years (or the --years chosen).
 
     European and US burdens, theatre balances, deterrence hazards and cumulative risks,
     European credibility of US protection and re-engagement; Monte Carlo runs show the median
     and the 5–95% range.
+
+    Example: natofutures simulate my_scenario.yaml --draws 500 --years 2031-2033
 
     Example: natofutures simulate -p division_of_labor --draws 2000 --seed 7 --set us.resolve=0.4
     """
     from natofutures.distributed import parse_scheduler
     from natofutures.engine.simulate import simulate
 
+    if file is not None and posture_name is not None and file != posture_name:
+        raise InputError(
+            f"--posture: value {posture_name!r} not allowed together with FILE {file!r}; "
+            "expected one of them"
+        )
+    posture_name = file or posture_name or "business_as_usual"
+    parse_years(years_opt, 1990, 2100)  # the syntax now; the span once the horizon is known
     parse_scheduler(scheduler)
     if out is not None and out.suffix not in (".nc", ".parquet"):
         raise InputError(
@@ -366,9 +406,10 @@ def simulate_cmd(
             )
     else:
         ds = simulate(sc, draws=draws, seed=seed, horizon=horizon, scheduler=scheduler)
+    chosen = parse_years(years_opt, int(ds.year.values[0]), int(ds.year.values[-1]))
     if out is not None:
         _write(ds, out)
-    rows = _summary(ds)
+    rows = _summary(ds, chosen)
     stored = None
     if not no_store:
         stored = record_run(
@@ -482,23 +523,35 @@ def threat_cmd(
 # --------------------------------------------------------------------------- scenario validate
 @scenario_app.command("validate")
 def scenario_validate(
-    file: Path = typer.Argument(..., help="Scenario file (YAML or JSON)."), as_json: bool = JSON_OPT
+    file: Path = typer.Argument(..., help="Scenario or posture file (YAML or JSON)."),
+    as_json: bool = JSON_OPT,
 ) -> None:
-    """Check a scenario file: every error names the field, the value and what is allowed.
+    """Check a scenario or posture file with every check simulate makes.
+
+    The file is validated completely (every problem listed, with a count), then the engine
+    reads it as simulate would, on one draw, so what passes here runs there. Every error names
+    the field, the value and what is allowed.
 
     Example: natofutures scenario validate my_scenario.yaml
     """
-    from natofutures.scenario import load_scenario
+    from natofutures.engine.simulate import simulate
+    from natofutures.scenario import is_posture_file, load_any
 
     if not file.is_file():
         raise ScenarioError(
             f"file: value {str(file)!r} not allowed; expected an existing YAML or JSON file"
         )
-    sc = load_scenario(file)
+    kind = "posture" if is_posture_file(file) else "scenario"
+    sc = load_any(str(file))
+    # the engine's own checks of its inputs (shock countries, dated US shares, which
+    # parameters may be uncertain): one draw on the plain-NumPy path, nothing recorded
+    simulate(sc, draws=1, seed=0, backend="numpy", variables=["europe_burden"])
     info = {
         "valid": True,
+        "kind": kind,
         "name": sc.name,
         "posture": sc.posture,
+        "levers": len(sc.levers),
         "overrides": len(sc.overrides),
         "uncertainties": len(sc.uncertainty),
         "shocks": len(sc.shocks),
@@ -508,9 +561,14 @@ def scenario_validate(
     if as_json:
         typer.echo(json.dumps(info, indent=1))
         return
+    what = (
+        f"{len(sc.levers)} lever(s)"
+        if kind == "posture"
+        else f"posture {sc.posture}; {len(sc.overrides)} override(s), "
+        f"{len(sc.uncertainty)} uncertainty spec(s), {len(sc.shocks)} shock(s)"
+    )
     console.print(
-        f"[green]valid[/]: {escape(sc.name)} (posture {sc.posture}; "
-        f"{len(sc.overrides)} override(s), {len(sc.uncertainty)} uncertainty spec(s), "
-        f"{len(sc.shocks)} shock(s)); hash {sc.hash[:12]}",
+        f"[green]valid[/] {kind}: {escape(sc.name)} ({escape(what)}); hash {sc.hash[:12]}. "
+        f"Run it: natofutures simulate {escape(str(file))}",
         highlight=False,
     )

@@ -11,16 +11,12 @@ from typing import Any
 
 import typer
 
-from natofutures.cli._app import app, console, console_err
+from natofutures.cli._app import app, console, console_err, postures_and_files
 from natofutures.cli._recording import SCHEDULER_OPT, STORE_OPT, reproducing_argv
 from natofutures.errors import InputError
 
 _COMPARE_OPTIONS = ("--postures", "--draws", "--seed", "--horizon", "--perspective", "--weights",
                     "--smaa-samples", "--status-quo-bonus")
-
-
-def _split(text: str | None) -> list[str]:
-    return [t.strip() for t in (text or "").split(",") if t.strip()]
 
 
 def _check_run_alone(run: str | None, given: dict[str, Any]) -> None:
@@ -59,7 +55,9 @@ def report_cmd(
         None, "--run", help="Rebuild the report of a stored compare run (natofutures runs list)."
     ),
     postures: str | None = typer.Option(
-        None, "--postures", help="Comma-separated built-in postures (default: all four)."
+        None,
+        "--postures",
+        help="Comma-separated built-in postures (default: all four, with FILES added).",
     ),
     draws: int | None = typer.Option(
         None, "--draws", help="Monte Carlo draws per posture (default 1000; 0 = central case)."
@@ -130,7 +128,7 @@ def _data(
     from natofutures.analysis.compare import DEFAULT_DRAWS, DEFAULT_SEED, compare
 
     res = compare(
-        [*_split(postures), *(files or [])] or None,
+        postures_and_files(postures, files) or None,
         draws=DEFAULT_DRAWS if draws is None else draws,
         seed=DEFAULT_SEED if seed is None else seed,
         horizon=2045 if horizon is None else horizon,

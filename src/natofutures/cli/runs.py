@@ -13,10 +13,8 @@ from datetime import datetime
 from pathlib import Path
 
 import typer
-from rich import box
-from rich.table import Table
 
-from natofutures.cli._app import app, console
+from natofutures.cli._app import WordTable, app, console, simple_table
 from natofutures.errors import InputError
 
 runs_app = typer.Typer(
@@ -33,20 +31,40 @@ StoreOpt = typer.Option(
 )
 
 
-def _frame_table(df: pd.DataFrame, title: str | None = None) -> Table:
-    table = Table(title=title, show_lines=False, box=box.SIMPLE_HEAD)
-    for col in df.columns:
-        table.add_column(str(col), no_wrap=str(col) != "command")
-    for row in df.itertuples(index=False):
-        table.add_row(*[_cell(v) for v in row])
-    return table
+def _frame_table(df: pd.DataFrame, title: str | None = None) -> WordTable:
+    """A table that wraps between words only and splits into column blocks on a narrow
+    terminal, instead of cutting names and numbers to ``busines…``."""
+    return simple_table(
+        title or "",
+        [str(c) for c in df.columns],
+        [[_cell(v) for v in row] for row in df.itertuples(index=False)],
+    )
+
+
+_ROW_NAMES = ("posture", "perspective", "name", "scenario", "indicator", "criterion")
+
+
+def _row_names(df: pd.DataFrame) -> tuple[list[str], list[str]] | None:
+    """Names for the rows of a table turned on its side: the values of its label columns
+    (``posture``, or ``perspective`` + ``posture``…) when they tell the rows apart."""
+    labels = [c for c in _ROW_NAMES if c in df.columns]
+    for k in range(1, len(labels) + 1):
+        names = [" · ".join(str(v) for v in row) for row in df[labels[:k]].itertuples(index=False)]
+        if len(set(names)) == len(names):
+            return names, labels[:k]
+    return None
 
 
 def _readable(df: pd.DataFrame) -> pd.DataFrame:
-    """Wide, short tables read better turned on their side (one line per column)."""
+    """Wide, short tables read better turned on their side (one line per column), each
+    column then named after its row's posture (or other label), never "row 0"."""
     if len(df.columns) > 7 and len(df) <= 6:
-        side = df.T
-        side.columns = [f"row {i}" for i in range(len(df))] if len(df) > 1 else ["value"]
+        named = _row_names(df) if len(df) > 1 else None
+        side = (df.drop(columns=named[1]) if named else df).T
+        if named:
+            side.columns = named[0]
+        else:
+            side.columns = [f"#{i + 1}" for i in range(len(df))] if len(df) > 1 else ["value"]
         return side.rename_axis("field").reset_index()
     return df
 
@@ -121,7 +139,8 @@ def show_run(
     console.print(f"[bold]run {rec.run_id}[/] ({rec.kind}, {rec.created_at:%Y-%m-%d %H:%M:%S} UTC)")
     console.print(f"command:  {rec.command}")
     console.print(
-        f"posture:  {rec.posture}   seed: {rec.seed}   draws: {rec.draws}   horizon: {rec.horizon}"
+        f"posture:  {(rec.posture or '').replace(',', ', ')}   seed: {rec.seed}   "
+        f"draws: {rec.draws}   horizon: {rec.horizon}"
     )
     console.print(
         f"versions: natofutures {rec.package_version}, data {rec.data_version}; "

@@ -85,6 +85,17 @@ def _short_war(r: dict[str, Any]) -> str:
     return f"{r['campaign_hours_to_first']:.0f} h ({r['campaign_first_objective']}{extra})"
 
 
+def _war_starts(theatre: str) -> Any:
+    """Share of draws in which a war starts; "(forced)" when the scenario's shock starts it."""
+
+    def cell(r: dict[str, Any]) -> str:
+        share = r.get(f"p_war_starts_{theatre}")
+        forced = " (forced)" if r.get(f"war_forced_{theatre}") else ""
+        return _pct(share) + forced
+
+    return cell
+
+
 def _reengagement(row: dict[str, Any]) -> str:
     if not row["offshore_enabled"]:
         return "n/a (no trigger)"
@@ -110,10 +121,13 @@ def _print_stress(res: Any) -> None:
                 cells.append(f"{r['median']:.2f}{band}")
             rows.append([f"balance {t}, {phase} ({year})", *cells])
     metric_rows = [
-        ("P(deterrence fails), europe", _col("p_deterrence_fails_europe", _pct)),
-        ("P(holds | fails), europe", _col("p_holds_if_fails_europe", _pct)),
-        ("P(deterrence fails), indo_pacific", _col("p_deterrence_fails_indo_pacific", _pct)),
-        ("P(holds | fails), indo_pacific", _col("p_holds_if_fails_indo_pacific", _pct)),
+        ("War starts in the window, europe", _war_starts("europe")),
+        ("P(deterrence fails by itself), europe", _col("p_deterrence_fails_europe", _pct)),
+        ("P(holds | attacked), europe", _col("p_holds_if_fails_europe", _pct)),
+        ("War starts in the window, indo_pacific", _war_starts("indo_pacific")),
+        ("P(deterrence fails by itself), indo_pacific",
+         _col("p_deterrence_fails_indo_pacific", _pct)),
+        ("P(holds | attacked), indo_pacific", _col("p_holds_if_fails_indo_pacific", _pct)),
         ("Lowest Europe balance, 5th pct", _low_balance),
         ("US re-engages (offshore trigger)", _reengagement),
         ("US power to europe, before → war → year after", _before_during("us_power_europe")),
@@ -139,6 +153,8 @@ def _print_stress(res: Any) -> None:
             rows,
             caption=(
                 f"crisis window {res.window[0]}–{res.window[1]}; balances: median [5–95%]; "
+                "war starts: share of draws, forced war shocks included; deterrence fails by "
+                "itself: the model's hazard over the window, forced wars excluded; "
                 "power in billion constant-2015 US$ (PPP-adjusted capital equivalent)"
             ),
         )
