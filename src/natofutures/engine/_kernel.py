@@ -42,33 +42,7 @@ import math
 import numba
 import numpy as np
 
-# output slots (order of the ``outs`` tuple and of ``keep``)
-OUT_NAMES: tuple[str, ...] = (
-    "gdp",
-    "burden",
-    "spending",
-    "capital",
-    "power",
-    "delivered",
-    "coalition_power",
-    "adversary_power",
-    "balance",
-    "hazard",
-    "cumulative_risk",
-    "war_started",
-    "hold_probability",
-    "coalition_holds",
-    "threat",
-    "intentions",
-    "credibility",
-    "us_allocation",
-    "us_forward_presence",
-    "us_share_europe",
-    "europe_burden",
-    "reengaged",
-    "energy_dependence",
-    "alignment",
-)
+from natofutures.engine.inputs import EUROPE, INDO_PACIFIC
 
 #: draws per block of :func:`run_kernel` (the SIMD loops run over a block's draws; the block's
 #: state, about 60 (country or theatre, draw) float64 arrays, stays in the L2 cache)
@@ -394,152 +368,149 @@ def record_t(out, g, k, x, nb, nt):
 
 @numba.njit(cache=True, nogil=True, forceinline=True)
 def kernel_body(  # noqa: C901 - one fused loop, by design
-    block,
-    n,
-    lo,
-    mode,
-    g0,
-    key0,
-    key1,
-    resp_pos,
-    gdp0,
-    b0,
-    k0,
-    gas0,
-    growth,
-    growth_sd,
-    s_eq,
-    delta,
-    ppp,
-    omega,
-    shares0,
-    dist,
-    decay,
-    coal_m,
-    adv_m,
-    us,
-    is_resp,
-    is_eu_ally,
-    is_nato,
-    nonally,
-    size_w,
-    us_init,
-    us_target,
-    f_init,
-    f_target,
-    progress,
-    withdrawal,
-    supporter,
-    support,
-    align,
-    base_int,
-    int_scale,
-    int_override,
-    principal,
-    threat_idx,
-    threat_slots,
-    h0,
-    r_half,
-    steep,
-    hold_half,
-    hold_k,
-    war_shock,
-    prox,
-    offensive,
-    p_ref,
-    w_p,
-    beta_t,
-    beta_f,
-    lam,
-    rho,
-    sig_b,
-    floor,
-    ceiling,
-    pledge,
-    c_prior,
-    mu,
-    guarantee,
-    resolve,
-    off_on,
-    off_thr,
-    off_years,
-    off_lag,
-    e_r0,
-    e_rc,
-    e_rt,
-    energy_f,
-    is_exo,
-    path_mult,
-    scale,
-    spend_f,
-    gdp_f,
-    us_share_set,
-    us_fwd_set,
-    us_member,
-    loss_win,
-    loss_lose,
-    us_surge,
-    surge_years,
-    int_after,
-    memory_years,
-    rebuild_years,
-    e_gdp,
-    solve_ratio,
-    us_ceiling,
-    keep,
-    outs,
+    block, n, lo, mode, g0, key0, key1, inp, keep, outs
 ):
-    (
-        o_gdp,
-        o_burden,
-        o_spend,
-        o_cap,
-        o_pow,
-        o_deliv,
-        o_coal,
-        o_adv,
-        o_bal,
-        o_haz,
-        o_cum,
-        o_war,
-        o_phold,
-        o_holds,
-        o_threat,
-        o_int,
-        o_cred,
-        o_usal,
-        o_usf,
-        o_u,
-        o_eub,
-        o_reeng,
-        o_energy,
-        o_align,
-    ) = outs
+    """Run draws ``g0 .. g0 + n - 1`` of the scenario resolved in ``inp`` (a
+    :class:`~natofutures.engine.inputs.KernelInputs`) into rows ``lo ..`` of ``outs`` (an
+    :data:`~natofutures.engine.variables.Outputs` of arrays; ``keep`` the same record of flags).
+    """
+    # the inputs by name, as locals (loaded once, not in every inner iteration)
+    prm = inp.per_draw
+    resp_pos = inp.responder_position
+    gdp0 = inp.gdp0
+    b0 = inp.burden0
+    k0 = inp.capital0
+    gas0 = inp.energy0
+    growth = inp.economy_growth
+    growth_sd = inp.economy_growth_sd
+    s_eq = inp.capital_equipment_share
+    delta = prm.capital_depreciation
+    ppp = inp.power_ppp_multiplier
+    omega = inp.power_current_weight
+    shares0 = inp.allocation_shares
+    dist = inp.theatre_distance_km
+    decay = prm.projection_decay_km
+    coal_m = inp.coalition_member
+    adv_m = inp.adversary_member
+    us = inp.us
+    is_resp = inp.is_responder
+    is_eu_ally = inp.is_european_ally
+    is_nato = inp.is_nato
+    nonally = inp.no_credibility
+    size_w = inp.burden_size_weight
+    us_init = inp.allocation_us_initial
+    us_target = inp.us_allocation
+    f_init = inp.allocation_us_initial_forward_presence
+    f_target = inp.us_forward_presence
+    progress = inp.transition_progress
+    withdrawal = inp.shock_withdrawal
+    supporter = inp.supporter
+    support = inp.alignment_support_share
+    align = inp.alignment
+    base_int = inp.intentions
+    int_scale = inp.intentions_scale
+    int_override = inp.shock_intentions
+    principal = inp.principal_slot
+    threat_idx = inp.threat_country
+    threat_slots = inp.threat_slot
+    h0 = inp.hazard_h0
+    r_half = inp.hazard_ratio_half
+    steep = prm.hazard_steepness
+    hold_half = inp.hazard_hold_ratio_half
+    hold_k = inp.hazard_hold_steepness
+    war_shock = inp.shock_war
+    prox = inp.threat_proximity
+    offensive = inp.threat_offensive
+    p_ref = inp.threat_reference_power
+    w_p = inp.threat_power_exponent
+    beta_t = prm.burden_threat_response
+    beta_f = prm.burden_free_riding
+    lam = prm.burden_adjustment_speed
+    rho = prm.burden_pledge_compliance
+    sig_b = inp.burden_noise_sd
+    floor = inp.burden_floor
+    ceiling = inp.burden_ceiling
+    pledge = inp.pledge
+    c_prior = inp.credibility_prior
+    mu = prm.credibility_speed
+    guarantee = inp.us_guarantee
+    resolve = inp.us_resolve
+    off_on = inp.offshore_enabled
+    off_thr = inp.offshore_threshold
+    off_years = inp.offshore_trigger_years
+    off_lag = inp.offshore_lag
+    e_r0 = inp.energy_base_rate
+    e_rc = inp.energy_credibility_rate
+    e_rt = inp.energy_threat_rate
+    energy_f = inp.shock_energy_factor
+    is_exo = inp.is_exogenous
+    path_mult = inp.budgets_path_multiplier
+    scale = inp.budgets_scale
+    spend_f = inp.shock_spending_factor
+    gdp_f = inp.shock_gdp_factor
+    us_share_set = inp.shock_us_share
+    us_fwd_set = inp.shock_us_forward
+    us_member = inp.us_in_coalition
+    loss_win = inp.war_loss_winner
+    loss_lose = inp.war_loss_loser
+    us_surge = inp.war_us_surge
+    surge_years = inp.war_surge_years
+    int_after = inp.war_intentions_after
+    memory_years = inp.war_memory_years
+    rebuild_years = inp.war_rebuild_years
+    e_gdp = inp.energy_gdp_loss_per_share
+    solve_ratio = inp.us_solve_ratio_indo_pacific
+    us_ceiling = inp.us_burden_ceiling
+    ea = inp.energy_adversary
+    o_gdp = outs.gdp
+    o_burden = outs.burden
+    o_spend = outs.spending
+    o_cap = outs.capital
+    o_pow = outs.power
+    o_deliv = outs.delivered
+    o_coal = outs.coalition_power
+    o_adv = outs.adversary_power
+    o_bal = outs.balance
+    o_haz = outs.hazard
+    o_cum = outs.cumulative_risk
+    o_war = outs.war_started
+    o_phold = outs.hold_probability
+    o_holds = outs.coalition_holds
+    o_threat = outs.threat
+    o_int = outs.intentions
+    o_cred = outs.credibility
+    o_usal = outs.us_allocation
+    o_usf = outs.us_forward_presence
+    o_u = outs.us_share_europe
+    o_eub = outs.europe_burden
+    o_reeng = outs.reengaged
+    o_energy = outs.energy_dependence
+    o_align = outs.alignment
     # the output switches as locals (loaded once, not in every inner iteration)
-    kp0 = keep[0]
-    kp1 = keep[1]
-    kp2 = keep[2]
-    kp3 = keep[3]
-    kp4 = keep[4]
-    kp5 = keep[5]
-    kp6 = keep[6]
-    kp7 = keep[7]
-    kp8 = keep[8]
-    kp9 = keep[9]
-    kp10 = keep[10]
-    kp11 = keep[11]
-    kp12 = keep[12]
-    kp13 = keep[13]
-    kp14 = keep[14]
-    kp15 = keep[15]
-    kp16 = keep[16]
-    kp17 = keep[17]
-    kp18 = keep[18]
-    kp19 = keep[19]
-    kp20 = keep[20]
-    kp21 = keep[21]
-    kp22 = keep[22]
-    kp23 = keep[23]
+    kp0 = keep.gdp
+    kp1 = keep.burden
+    kp2 = keep.spending
+    kp3 = keep.capital
+    kp4 = keep.power
+    kp5 = keep.delivered
+    kp6 = keep.coalition_power
+    kp7 = keep.adversary_power
+    kp8 = keep.balance
+    kp9 = keep.hazard
+    kp10 = keep.cumulative_risk
+    kp11 = keep.war_started
+    kp12 = keep.hold_probability
+    kp13 = keep.coalition_holds
+    kp14 = keep.threat
+    kp15 = keep.intentions
+    kp16 = keep.credibility
+    kp17 = keep.us_allocation
+    kp18 = keep.us_forward_presence
+    kp19 = keep.us_share_europe
+    kp20 = keep.europe_burden
+    kp21 = keep.reengaged
+    kp22 = keep.energy_dependence
+    kp23 = keep.alignment
     ny = progress.shape[0]
     nc = gdp0.shape[0]
     nt = dist.shape[1]
@@ -629,7 +600,6 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
     c_oth_b = np.empty(bs)  # the coalition's there without the US
     surging = np.empty(nt, dtype=np.bool_)
     keep_out = 1.0 - 1.0 / rebuild_years
-    ip = 1  # THEATRES.index("indo_pacific"): the theatre of the solved US budget
     solve = solve_ratio > 0
     inc_w = 1.0 / max(off_lag, 1.0)
     # pow(x, 1.0) is x (IEEE 754; libm pow is exact when the result is representable)
@@ -768,18 +738,18 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                             us_sh[t, d] = us_sh[t, d] * (1.0 - us_surge)
             # --- exogenous_budgets.solved_us_burden: the US burden meeting R[indo_pacific]
             if solve and k > 0:
-                sp = supporter[ip]
+                sp = supporter[INDO_PACIFIC]
                 for d in range(nb):
                     a_ip_b[d] = 0.0
                     c_oth_b[d] = 0.0
                 for i in range(nc):  # in country order, a loop over draws per country
                     if i == us:
                         continue
-                    sh = shares0[i, ip]
-                    am = adv_m[i, ip]
-                    cm = coal_m[i, ip]
+                    sh = shares0[i, INDO_PACIFIC]
+                    am = adv_m[i, INDO_PACIFIC]
+                    cm = coal_m[i, INDO_PACIFIC]
                     for d in range(nb):
-                        dl = sh * p[i, d] * fac[i, ip, d]
+                        dl = sh * p[i, d] * fac[i, INDO_PACIFIC, d]
                         a_ip_b[d] += dl * am
                         c_oth_b[d] += dl * cm
                 for d in range(nb):
@@ -787,7 +757,7 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                     c_oth = c_oth_b[d]
                     if sp >= 0:
                         a_ip = a_ip + align_b[k, d] * support * p[sp, d]
-                    per_unit = us_sh[ip, d] * fac_us[ip, d] * ppp_b[us, d]
+                    per_unit = us_sh[INDO_PACIFIC, d] * fac_us[INDO_PACIFIC, d] * ppp_b[us, d]
                     if per_unit > 0:
                         need = ((solve_ratio * a_ip - c_oth) / per_unit - kap[us, d]) / (
                             omega * y[us, d]
@@ -814,14 +784,14 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                             dl = sh * p[i, d] * fac[i, t, d]
                             coal[t, d] += dl * cm
                             adv[t, d] += dl * am
-                    if t == 0 and is_nato[i]:  # NATO's power delivered to Europe
+                    if t == EUROPE and is_nato[i]:  # NATO's power delivered to Europe
                         if i == us:
                             for d in range(nb):
-                                nato_eu[d] += deliv_us[0, d]
+                                nato_eu[d] += deliv_us[EUROPE, d]
                         else:
-                            sh = shares0[i, 0]
+                            sh = shares0[i, EUROPE]
                             for d in range(nb):
-                                nato_eu[d] += sh * p[i, d] * fac[i, 0, d]
+                                nato_eu[d] += sh * p[i, d] * fac[i, EUROPE, d]
                     if kp5:
                         if i == us:
                             for d in range(nb):
@@ -887,7 +857,7 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
             # offshore_trigger: the US share of NATO's power in Europe, as perceived
             for d in range(nb):
                 ne = nato_eu[d]
-                ua = deliv_us[0, d] / ne if ne > 0 else 0.0
+                ua = deliv_us[EUROPE, d] / ne if ne > 0 else 0.0
                 u_act[d] = ua
                 if k == 0:
                     u0[d] = ua
@@ -956,7 +926,7 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
             if not last:
                 for d in range(nb):
                     # --- offshore_trigger.step
-                    c = counter[d] + 1.0 if ratio[0, d] < off_thr else 0.0
+                    c = counter[d] + 1.0 if ratio[EUROPE, d] < off_thr else 0.0
                     counter[d] = c
                     wd = w[d]
                     td = trig[d]
@@ -1063,7 +1033,8 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                 gf = gdp_f[k + 1, i]
                 row = 2 * nt + nr + i
                 for d in range(nb):
-                    rate = min(1.0, max(0.0, e_r0 + e_rc * (1.0 - cred[i, d]) + e_rt * thr_i[0, d]))
+                    rate = e_r0 + e_rc * (1.0 - cred[i, d]) + e_rt * thr_i[ea, d]
+                    rate = min(1.0, max(0.0, rate))
                     gm = gas[i, d] * (1.0 - rate)
                     gas[i, d] = gm * ef
                     # war_feedback.energy_gdp_factor: a gas cut-off costs GDP
@@ -1091,15 +1062,14 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
 # specialises it): ``run_kernel`` for any number of draws in blocks of ``block``;
 # ``run_kernel_one`` for a single draw (the deterministic central case), where block and draw
 # count are the constant 1, so every loop over a block's draws is a single scalar iteration
-# (no SIMD set-up; the central path stays as fast as a draw-by-draw loop). Arguments after
-# ``block``: those of :func:`kernel_body` after ``key1``, in order.
+# (no SIMD set-up; the central path stays as fast as a draw-by-draw loop).
 @numba.njit(cache=True, nogil=True)
-def run_kernel(n, lo, mode, g0, key0, key1, block, *args):
+def run_kernel(n, lo, mode, g0, key0, key1, block, inp, keep, outs):
     """Run draws ``g0 .. g0 + n - 1`` into output rows ``lo .. lo + n - 1``."""
-    kernel_body(block, n, lo, mode, g0, key0, key1, *args)
+    kernel_body(block, n, lo, mode, g0, key0, key1, inp, keep, outs)
 
 
 @numba.njit(cache=True, nogil=True)
-def run_kernel_one(n, lo, mode, g0, key0, key1, block, *args):
+def run_kernel_one(n, lo, mode, g0, key0, key1, block, inp, keep, outs):
     """:func:`run_kernel` for ``n == 1`` (``block`` is ignored)."""
-    kernel_body(1, 1, lo, mode, g0, key0, key1, *args)
+    kernel_body(1, 1, lo, mode, g0, key0, key1, inp, keep, outs)

@@ -24,6 +24,14 @@ from numpy.typing import NDArray
 
 Array = NDArray[np.float64]
 
+#: scalar parameters the kernel takes per draw (see natofutures.engine.inputs)
+PARAMETERS: tuple[str, ...] = (
+    "burden.threat_response",
+    "burden.free_riding",
+    "burden.adjustment_speed",
+    "burden.pledge_compliance",
+)
+
 
 def target_burden(
     anchor: Array,

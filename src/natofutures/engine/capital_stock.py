@@ -14,6 +14,9 @@ from numpy.typing import NDArray
 
 Array = NDArray[np.float64]
 
+#: scalar parameters the kernel takes per draw (see natofutures.engine.inputs)
+PARAMETERS: tuple[str, ...] = ("capital.depreciation",)
+
 
 def accumulate(
     capital: Array, spending: Array, depreciation: float | Array, equipment_share: Array

@@ -15,6 +15,9 @@ from numpy.typing import NDArray
 
 Array = NDArray[np.float64]
 
+#: the gas supplier whose share of imports is tracked (an adversary whose threat is perceived)
+SUPPLIER = "RUS"
+
 
 def decline_rate(
     credibility: Array, threat: Array, base_rate: float, credibility_rate: float, threat_rate: float

@@ -12,6 +12,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 Array = NDArray[np.float64]
+
+#: scalar parameters the kernel takes per draw (see natofutures.engine.inputs)
+PARAMETERS: tuple[str, ...] = ("projection.decay_km",)
 EARTH_RADIUS_KM = 6371.0088
 
 
