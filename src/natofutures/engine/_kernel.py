@@ -38,11 +38,45 @@ draws are independent and write disjoint slices, so results do not depend on thr
 from __future__ import annotations
 
 import math
+import sys
 
 import numba
 import numpy as np
 
+from natofutures.engine import (
+    allocation,
+    burden_response,
+    capital_stock,
+    credibility,
+    deterrence_hazard,
+    economy,
+    energy_dependence,
+    power,
+    war_feedback,
+)
+from natofutures.engine.equation import kernel
 from natofutures.engine.inputs import EUROPE, INDO_PACIFIC
+
+# the mechanisms' equations (compiled twins, inlined into the year loop)
+planned = kernel(allocation.planned)
+blend = kernel(allocation.blend)
+military_power = kernel(power.military_power)
+hazard_draw = kernel(deterrence_hazard.hazard_draw)
+hold = kernel(deterrence_hazard.hold)
+MIN_RATIO = deterrence_hazard.MIN_RATIO
+effective = kernel(credibility.effective)
+believed = kernel(credibility.believed)
+credibility_update = kernel(credibility.update_draw)
+outstanding_losses = kernel(war_feedback.outstanding_losses)
+free_riding = kernel(burden_response.free_riding)
+anchor_draw = kernel(burden_response.anchor_draw)
+target_draw = kernel(burden_response.target_draw)
+adjust_draw = kernel(burden_response.adjust_draw)
+accumulate = kernel(capital_stock.accumulate)
+energy_decline = kernel(energy_dependence.decline)
+energy_update = kernel(energy_dependence.update)
+growth_rate = kernel(economy.growth_rate)
+MIN_GROWTH = economy.MIN_GROWTH
 
 #: draws per block of :func:`run_kernel` (the SIMD loops run over a block's draws; the block's
 #: state, about 60 (country or theatre, draw) float64 arrays, stays in the L2 cache)
@@ -415,7 +449,6 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
     threat_slots = inp.threat_slot
     h0 = inp.hazard_h0
     r_half = inp.hazard_ratio_half
-    steep = prm.hazard_steepness
     hold_half = inp.hazard_hold_ratio_half
     hold_k = inp.hazard_hold_steepness
     war_shock = inp.shock_war
@@ -423,16 +456,11 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
     offensive = inp.threat_offensive
     p_ref = inp.threat_reference_power
     w_p = inp.threat_power_exponent
-    beta_t = prm.burden_threat_response
-    beta_f = prm.burden_free_riding
-    lam = prm.burden_adjustment_speed
-    rho = prm.burden_pledge_compliance
     sig_b = inp.burden_noise_sd
     floor = inp.burden_floor
     ceiling = inp.burden_ceiling
     pledge = inp.pledge
     c_prior = inp.credibility_prior
-    mu = prm.credibility_speed
     guarantee = inp.us_guarantee
     resolve = inp.us_resolve
     off_on = inp.offshore_enabled
@@ -540,14 +568,7 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
     growth_b = np.empty((nc, bs))
     s_eq_b = np.empty((nc, bs))
     scale_b = np.empty((nc, bs))
-    keep_k = np.empty(bs)  # 1 - depreciation
     decay_b = np.empty(bs)
-    steep_b = np.empty(bs)
-    mu_b = np.empty(bs)
-    beta_t_b = np.empty(bs)
-    beta_f_b = np.empty(bs)
-    lam_b = np.empty(bs)
-    rho_b = np.empty(bs)
     align_b = np.empty((ny, bs))
     prox_b = np.empty((nc, na, bs))
     off_b = np.empty((na, bs))
@@ -599,7 +620,6 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
     a_ip_b = np.empty(bs)  # adversary's delivered power in the Indo-Pacific (solved budget)
     c_oth_b = np.empty(bs)  # the coalition's there without the US
     surging = np.empty(nt, dtype=np.bool_)
-    keep_out = 1.0 - 1.0 / rebuild_years
     solve = solve_ratio > 0
     inc_w = 1.0 / max(off_lag, 1.0)
     # pow(x, 1.0) is x (IEEE 754; libm pow is exact when the result is representable)
@@ -610,14 +630,7 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
         # --- the block's parameters, transposed to draw-innermost
         for d in range(nb):
             dd = d0 + d
-            keep_k[d] = 1.0 - delta[dd]
             decay_b[d] = decay[dd]
-            steep_b[d] = steep[dd]
-            mu_b[d] = mu[dd]
-            beta_t_b[d] = beta_t[dd]
-            beta_f_b[d] = beta_f[dd]
-            lam_b[d] = lam[dd]
-            rho_b[d] = rho[dd]
             for k in range(ny):
                 align_b[k, d] = align[dd, k]
             for i in range(nc):
@@ -688,7 +701,7 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                     for d in range(nb):
                         b[i, d] = bp * scale_b[i, d] * sf
                 for d in range(nb):
-                    p[i, d] = ppp_b[i, d] * (kap[i, d] + omega * (b[i, d] * y[i, d]))
+                    p[i, d] = military_power(kap[i, d], b[i, d] * y[i, d], ppp_b[i, d], omega)
                 if is_eu_ally[i]:
                     for d in range(nb):
                         eu_m[d] += b[i, d] * y[i, d]
@@ -696,8 +709,8 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
             for t in range(nt):  # allocation.us_shares (+ re-engagement)
                 ui = us_init[t]
                 fi = f_init[t]
-                us_plan = us_init[t] + prog * (us_target[t] - us_init[t])
-                f_plan = f_init[t] + prog * (f_target[t] - f_init[t])
+                us_plan = planned(us_init[t], us_target[t], prog)
+                f_plan = planned(f_init[t], f_target[t], prog)
                 sv = us_share_set[k, t]
                 if sv == sv:  # a dated lever (us_allocation shock) replaces the path
                     us_plan = sv
@@ -709,8 +722,8 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                     f_plan = 0.0
                 for d in range(nb):
                     wd = w[d]
-                    us_sh[t, d] = (1 - wd) * us_plan + wd * ui
-                    f_us[t, d] = (1 - wd) * f_plan + wd * fi
+                    us_sh[t, d] = blend(us_plan, ui, wd)
+                    f_us[t, d] = blend(f_plan, fi, wd)
                 du = dist[us, t]  # projection_loss.delivery_factor of the US
                 for d in range(nb):
                     fac_us[t, d] = math.exp(-(1.0 - f_us[t, d]) * du / decay_b[d])
@@ -764,7 +777,7 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                         )
                         bu = max(b[us, d], min(us_ceiling, need))
                         b[us, d] = bu
-                        p[us, d] = ppp_b[us, d] * (kap[us, d] + omega * (bu * y[us, d]))
+                        p[us, d] = military_power(kap[us, d], bu * y[us, d], ppp_b[us, d], omega)
             for d in range(nb):
                 nato_eu[d] = 0.0
             # --- projection_loss.delivered_power + theatre_balance.side_power
@@ -827,14 +840,14 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                 for d in range(nb):
                     # h0·I·A^k/(A^k + (C/R*)^k) = h0·I/(1 + (C/(R*·A))^k), one power, not two
                     if adv[t, d] > 0:
-                        x = coal[t, d] / (r_half * adv[t, d])
-                        h = h0_b[t, d] * intent[pr, d] / (1.0 + x ** steep_b[d])
+                        h = hazard_draw(
+                            prm, d0 + d, coal[t, d], adv[t, d], h0_b[t, d], intent[pr, d], r_half
+                        )
                     else:
                         h = 0.0
                     haz[t, d] = h
                     surv[t, d] = surv[t, d] * (1.0 - h)
-                    r = max(ratio[t, d], 1e-12)
-                    ph[t, d] = 1.0 / (1.0 + (hold_half / r) ** hold_k)
+                    ph[t, d] = hold(max(ratio[t, d], MIN_RATIO), hold_half, hold_k)
                 ws = war_shock[k, t]
                 if mc:
                     for d in range(nb):
@@ -861,8 +874,7 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                 u_act[d] = ua
                 if k == 0:
                     u0[d] = ua
-                r_eff = resolve + w[d] * (1 - resolve)
-                u_perc[d] = r_eff * ua + (1 - r_eff) * u0[d]
+                u_perc[d] = believed(effective(resolve, w[d]), ua, u0[d])
             # --- record year k (rows g .. g + nb - 1); threat is recorded below
             if kp0:
                 record_c(o_gdp, g, k, y, nb, nc)
@@ -937,9 +949,8 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                     w[d] = wd
                     trig[d] = td
                     # --- credibility.target
-                    g_eff = guarantee + wd * (1 - guarantee)
-                    r_eff = resolve + wd * (1 - resolve)
-                    c_star[d] = r_eff * g_eff + (1.0 - r_eff) * c_prior
+                    g_eff = effective(guarantee, wd)
+                    c_star[d] = believed(effective(resolve, wd), g_eff, c_prior)
             pl0 = pledge[0]
             pl = pledge[k + 1] if not last else 0.0
             ef = energy_f[k + 1] if not last else 0.0
@@ -961,7 +972,7 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                     continue
                 # --- credibility.update
                 for d in range(nb):
-                    cred[i, d] = cred[i, d] + mu_b[d] * (c_star[d] - cred[i, d])
+                    cred[i, d] = credibility_update(prm, d0 + d, cred[i, d], c_star[d])
                 # --- war_feedback.side_losses and outstanding_losses (theatres added in order;
                 # a loop per theatre over the draws, so that it is a SIMD loop)
                 for d in range(nb):
@@ -983,7 +994,9 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                 for d in range(nb):
                     lo_d = min(lost[d], 1.0)
                     lost[d] = lo_d
-                    outstanding[i, d] = outstanding[i, d] * keep_out + lo_d * kap[i, d]
+                    outstanding[i, d] = outstanding_losses(
+                        outstanding[i, d], kap[i, d], lo_d, rebuild_years
+                    )
                 # --- burden_response (European allies and Canada)
                 if is_resp[i]:
                     swi = size_w[i]
@@ -992,55 +1005,49 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                     row = 2 * nt + resp_pos[i]
                     if k == 0:
                         for d in range(nb):
-                            anchor[i, d] = (
-                                b0i
-                                - beta_t_b[d] * t_tot[d]
-                                + beta_f_b[d] * swi * c_prior * u0[d]
-                                - rho_b[d] * pl0
+                            anchor[i, d] = anchor_draw(
+                                prm, d0 + d, b0i, t_tot[d], swi, c_prior, u0[d], pl0
                             )
                     zero_den = 0
                     for d in range(nb):
                         bi = b[i, d]
-                        free = swi * cred[i, d] * u_perc[d]
+                        free = free_riding(swi, cred[i, d], u_perc[d])
                         # war_feedback.replacement_burden: rebuild what a war destroyed (a zero
                         # denominator is counted and raised after the loop, as Python would:
                         # no branch out of the loop, so that it stays a SIMD loop)
                         den = s_eq_b[i, d] * rebuild_years * y[i, d]
                         zero_den += den == 0.0
                         rep_b = outstanding[i, d] / (den if den != 0.0 else 1.0)
+                        dd = d0 + d
                         target = (
-                            anchor[i, d]
-                            + beta_t_b[d] * t_tot[d]
-                            - beta_f_b[d] * free
-                            + rho_b[d] * pl
-                            + rep_b
+                            target_draw(prm, dd, anchor[i, d], t_tot[d], free, pl) + rep_b
                         ) * sf
-                        nbd = bi + lam_b[d] * (target - bi) + sig_b * noise[row, d]
+                        nbd = adjust_draw(prm, dd, bi, target, sig_b, noise[row, d])
                         # capital_stock.accumulate uses this year's spending M = b·Y, after
                         # this year's war losses
-                        kap[i, d] = keep_k[d] * (kap[i, d] * (1.0 - lost[d])) + s_eq_b[i, d] * (
-                            bi * y[i, d]
+                        kap[i, d] = accumulate(
+                            kap[i, d] * (1.0 - lost[d]), bi * y[i, d], delta[dd], s_eq_b[i, d]
                         )
                         b[i, d] = min(ceiling, max(floor, nbd))
                     if zero_den:
                         raise ZeroDivisionError("war_feedback.replacement_burden: s·R·Y is 0")
                 else:
-                    for d in range(nb):  # capital_stock.accumulate
-                        kap[i, d] = keep_k[d] * (kap[i, d] * (1.0 - lost[d])) + s_eq_b[i, d] * (
-                            b[i, d] * y[i, d]
+                    for d in range(nb):
+                        kap[i, d] = accumulate(
+                            kap[i, d] * (1.0 - lost[d]), b[i, d] * y[i, d], delta[d0 + d],
+                            s_eq_b[i, d],
                         )
                 # --- energy_dependence, economy
                 gf = gdp_f[k + 1, i]
                 row = 2 * nt + nr + i
                 for d in range(nb):
-                    rate = e_r0 + e_rc * (1.0 - cred[i, d]) + e_rt * thr_i[ea, d]
-                    rate = min(1.0, max(0.0, rate))
-                    gm = gas[i, d] * (1.0 - rate)
+                    rate = energy_decline(cred[i, d], thr_i[ea, d], e_r0, e_rc, e_rt)
+                    gm = energy_update(gas[i, d], min(1.0, max(0.0, rate)))
                     gas[i, d] = gm * ef
                     # war_feedback.energy_gdp_factor: a gas cut-off costs GDP
                     cut = gm * (1.0 - ef)
                     gfac = 1.0 - e_gdp * cut if math.isfinite(cut) else 1.0
-                    gr = max(growth_b[i, d] + growth_sd * noise[row, d], -0.95)
+                    gr = max(growth_rate(growth_b[i, d], growth_sd, noise[row, d]), MIN_GROWTH)
                     y[i, d] = y[i, d] * (1.0 + gr) * gf * gfac
             if not last:
                 # --- this year's wars: a US surge and remembered intent in the years after
@@ -1073,3 +1080,51 @@ def run_kernel(n, lo, mode, g0, key0, key1, block, inp, keep, outs):
 def run_kernel_one(n, lo, mode, g0, key0, key1, block, inp, keep, outs):
     """:func:`run_kernel` for ``n == 1`` (``block`` is ignored)."""
     kernel_body(1, 1, lo, mode, g0, key0, key1, inp, keep, outs)
+
+
+# numba's on-disk cache of a function is keyed by its own source file only, but the kernel
+# inlines the mechanisms' equations from their modules: when one of those modules changes, the
+# cached kernel would silently keep the old equation. So the entry points' cache is dropped
+# whenever the sources they inline differ from those it was compiled with.
+_INLINED = (
+    allocation,
+    burden_response,
+    capital_stock,
+    credibility,
+    deterrence_hazard,
+    economy,
+    energy_dependence,
+    power,
+    war_feedback,
+)
+
+
+def _drop_stale_cache() -> None:
+    """Flush the cached entry points if an inlined module's source changed since they were
+    cached (a stamp of the sources' hash lives beside numba's cache files)."""
+    import hashlib
+    from pathlib import Path
+
+    h = hashlib.sha256()
+    for m in (*_INLINED, sys.modules[__name__.rsplit(".", 1)[0] + ".inputs"]):
+        h.update(Path(str(m.__file__)).read_bytes())
+    digest = h.hexdigest()
+    for name, entry in (("run_kernel", run_kernel), ("run_kernel_one", run_kernel_one)):
+        cache = getattr(entry, "_cache", None)
+        path = getattr(cache, "_cache_path", None)
+        if cache is None or path is None:
+            continue
+        stamp = Path(path) / f"_kernel.{name}.sources.sha256"
+        try:
+            if stamp.read_text() == digest:
+                continue
+        except OSError:
+            pass
+        cache.flush()
+        try:
+            stamp.write_text(digest)
+        except OSError:  # a read-only install: numba then caches elsewhere or not at all
+            pass
+
+
+_drop_stale_cache()

@@ -19,8 +19,13 @@ The Lessons for Collective Action, Journal of Economic Literature 39(3).
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
+
+from natofutures.engine.equation import equation
 
 Array = NDArray[np.float64]
 
@@ -33,6 +38,56 @@ PARAMETERS: tuple[str, ...] = (
 )
 
 
+@equation
+def free_riding(weight: Any, credibility: Any, us_share: Any) -> Any:
+    """The free-riding term w_i·c[i]·u (u: the US share of NATO power in Europe as perceived)."""
+    return weight * credibility * us_share
+
+
+@equation
+def anchor_draw(
+    prm: Any, d: Any, burden0: Any, threat0: Any, weight: Any, credibility0: Any, share0: Any,
+    pledge0: Any,
+) -> Any:
+    """b̄_i such that the target equals the observed burden at t0 (parameters of draw ``d``):
+    ``b0 − β_T·T0 + β_F·w·c0·u0 − ρ·pledge0``."""
+    return (
+        burden0
+        - prm.burden_threat_response[d] * threat0
+        + prm.burden_free_riding[d] * weight * credibility0 * share0
+        - prm.burden_pledge_compliance[d] * pledge0
+    )
+
+
+@equation
+def target_draw(prm: Any, d: Any, anchor: Any, threat: Any, free: Any, pledge: Any) -> Any:
+    """b* = b̄ + β_T·T − β_F·(w·c·u) + ρ·pledge (fraction of GDP), parameters of draw ``d``;
+    ``free`` is :func:`free_riding`."""
+    return (
+        anchor
+        + prm.burden_threat_response[d] * threat
+        - prm.burden_free_riding[d] * free
+        + prm.burden_pledge_compliance[d] * pledge
+    )
+
+
+@equation
+def adjust_draw(prm: Any, d: Any, burden: Any, target: Any, noise_sd: Any, eps: Any) -> Any:
+    """Partial adjustment b + λ(b* − b) + σ_b·ε with λ of draw ``d`` (before the clip to
+    [floor, ceiling], which the callers apply)."""
+    return burden + prm.burden_adjustment_speed[d] * (target - burden) + noise_sd * eps
+
+
+def _given(beta_t: Any = 0.0, beta_f: Any = 0.0, rho: Any = 0.0, lam: Any = 0.0) -> Any:
+    """Explicit coefficients as the record the ``*_draw`` equations read (index ``...``)."""
+    return SimpleNamespace(
+        burden_threat_response=np.asarray(beta_t, dtype=float),
+        burden_free_riding=np.asarray(beta_f, dtype=float),
+        burden_pledge_compliance=np.asarray(rho, dtype=float),
+        burden_adjustment_speed=np.asarray(lam, dtype=float),
+    )
+
+
 def target_burden(
     anchor: Array,
     threat: Array,
@@ -42,8 +97,9 @@ def target_burden(
     beta_f: Array,
     rho: Array,
 ) -> Array:
-    """b* = b̄ + β_T·T − β_F·(w·c·u) + ρ·pledge (fraction of GDP)."""
-    return anchor + beta_t * threat - beta_f * free_riding_term + rho * pledge
+    """b* = b̄ + β_T·T − β_F·(w·c·u) + ρ·pledge (fraction of GDP): :func:`target_draw`."""
+    prm = _given(beta_t=beta_t, beta_f=beta_f, rho=rho)
+    return np.asarray(target_draw(prm, ..., anchor, threat, free_riding_term, pledge))
 
 
 def anchor(
@@ -55,8 +111,10 @@ def anchor(
     beta_f: Array,
     rho: Array,
 ) -> Array:
-    """b̄_i such that the target equals the observed burden at t0."""
-    return burden0 - beta_t * threat0 + beta_f * free_riding0 - rho * pledge0
+    """b̄_i such that the target equals the observed burden at t0 (:func:`anchor_draw` with
+    the free-riding term given whole)."""
+    prm = _given(beta_t=beta_t, beta_f=beta_f, rho=rho)
+    return np.asarray(anchor_draw(prm, ..., burden0, threat0, free_riding0, 1.0, 1.0, pledge0))
 
 
 def adjust(
@@ -69,7 +127,8 @@ def adjust(
     ceiling: float,
 ) -> Array:
     """Partial adjustment b + λ(b* − b) + σ_b·ε, clipped to [floor, ceiling]."""
-    return np.clip(burden + speed * (target - burden) + noise_sd * eps, floor, ceiling)
+    moved = adjust_draw(_given(lam=speed), ..., burden, target, noise_sd, eps)
+    return np.clip(moved, floor, ceiling)
 
 
 def size_weight(gdp: Array, size_effect: float) -> Array:

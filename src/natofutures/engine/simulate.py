@@ -43,6 +43,7 @@ from natofutures.engine import (
     war_feedback,
 )
 from natofutures.engine.baseline import Baseline, default_baseline
+from natofutures.engine.equation import COLUMN
 from natofutures.engine.inputs import EUROPE, INDO_PACIFIC, KernelInputs, per_draw
 from natofutures.engine.shocks import compile_shocks
 from natofutures.engine.variables import BOOL_VARIABLES, OUT_NAMES, VARIABLES, Outputs
@@ -368,8 +369,9 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
     mc = mode != 0
     k0, k1 = _seed_key(seed)
 
+    cols = per_draw(p.get, n)  # the mechanisms' declared per-draw parameters
     plan = compile_shocks(sc.shocks, years, list(b.iso3), list(INTENTION_SLOTS), list(THEATRES))
-    pledges = _pledges()
+    pledge_path = np.array([burden_response.pledge_in_force(y, _pledges()) for y in years])
 
     # --- parameters as arrays
     growth = p.per_country("economy.growth", b.iso3)
@@ -387,7 +389,6 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
     decay = p.col("projection.decay_km")[:, :, None]  # (draw,1,1)
     h0 = np.hstack(np.broadcast_arrays(*[p.col(f"hazard.h0.{t}") for t in THEATRES]))
     r_half = p.f("hazard.ratio_half")
-    steep = p.col("hazard.steepness")
     hold_half, hold_k = p.f("hazard.hold_ratio_half"), p.f("hazard.hold_steepness")
     offensive = p.per_country("threat.offensive", tuple(b.iso3[i] for i in st.threat_idx))
     d_t = p.col("threat.distance_decay_km")[:, :, None]
@@ -400,11 +401,9 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
         p.f("threat.sea_border_bonus"),
     )
     p_ref, w_p = p.f("threat.reference_power"), p.f("threat.power_exponent")
-    beta_t, beta_f = p.col("burden.threat_response"), p.col("burden.free_riding")
-    lam, rho = p.col("burden.adjustment_speed"), p.col("burden.pledge_compliance")
     sig_b, size_eff = p.f("burden.noise_sd"), p.f("burden.size_effect")
     floor, ceiling = p.f("burden.floor"), p.f("burden.ceiling")
-    c_prior, mu = p.f("credibility.prior"), p.col("credibility.speed")
+    c_prior = p.f("credibility.prior")
     guarantee, resolve = p.f("us.guarantee"), p.f("us.resolve")
     # levers
     us_init = np.array([p.f(f"allocation.us_initial.{t}") for t in THEATRES])
@@ -540,7 +539,7 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
         resp_pos = np.full(nc, -1, dtype=np.int64)
         resp_pos[resp] = np.arange(len(resp))
         inputs = KernelInputs(
-            per_draw=per_draw(p.get, n),
+            per_draw=cols,
             gdp0=b.gdp0.astype(float),
             burden0=b.burden0.astype(float),
             capital0=bn(k_state, (n, nc)),
@@ -564,7 +563,7 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
             allocation_shares=shares0,
             burden_size_weight=size_full,
             transition_progress=progress_y,
-            pledge=np.array([burden_response.pledge_in_force(y, pledges) for y in years]),
+            pledge=pledge_path,
             economy_growth=bn(growth, (n, nc)),
             capital_equipment_share=bn(s_eq, (n, nc)),
             power_ppp_multiplier=bn(ppp, (n, nc)),
@@ -717,7 +716,12 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
         override = plan.intentions[k]
         intent = np.where(np.isnan(override)[None, :], intent, override[None, :])
         intent = war_feedback.intentions_floor(intent, memory_left > 0, int_after)
-        h = deterrence_hazard.hazard(coal, adv, h0, intent[:, st.principal_slot], r_half, steep)
+        has_adv = adv > 0
+        h = deterrence_hazard.hazard_draw(
+            cols, COLUMN, coal, np.where(has_adv, adv, 1.0), h0, intent[:, st.principal_slot],
+            r_half,
+        )
+        h = np.where(has_adv, h, 0.0)
         survival, cum = deterrence_hazard.cumulative_risk(survival, h)
         p_hold = deterrence_hazard.hold_probability(ratio, hold_half, hold_k)
         if mc:
@@ -737,8 +741,7 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
         u_act = np.divide(us_eu, nato_eu, out=np.zeros(n), where=nato_eu > 0)
         if u0 is None:
             u0 = u_act.copy()
-        res_eff = resolve + weight * (1 - resolve)
-        u_perc = res_eff * u_act + (1 - res_eff) * u0
+        u_perc = credibility.believed(credibility.effective(resolve, weight), u_act, u0)
 
         # --- record year k
         rec = {
@@ -778,34 +781,21 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
             counter, triggered, weight, ratio[:, EUROPE], off_on, off_thr, off_years, off_lag
         )
         triggered = new_trig
-        g_eff = guarantee + weight * (1 - guarantee)
-        r_eff = resolve + weight * (1 - resolve)
-        c_target = credibility.target(r_eff, g_eff, c_prior)[:, None]
-        c_state = credibility.update(c_state, c_target, mu)
+        g_eff = credibility.effective(guarantee, weight)
+        c_target = credibility.believed(credibility.effective(resolve, weight), g_eff, c_prior)
+        c_state = credibility.update_draw(cols, COLUMN, c_state, c_target[:, None])
         lost = war_feedback.side_losses(
             war, holds, shares, st.coal, st.adv, loss_win, loss_lose
         )
         outstanding = war_feedback.outstanding_losses(outstanding, k_state, lost, rebuild_years)
-        free = size_w[None, :] * c_state[:, resp] * u_perc[:, None]
+        free = burden_response.free_riding(size_w[None, :], c_state[:, resp], u_perc[:, None])
         if anchor is None:
-            free0 = size_w[None, :] * c_prior * u0[:, None]
-            anchor = burden_response.anchor(
-                b.burden0[resp][None, :],
-                t_total[:, resp],
-                free0,
-                burden_response.pledge_in_force(years[0], pledges),
-                beta_t,
-                beta_f,
-                rho,
+            anchor = burden_response.anchor_draw(
+                cols, COLUMN, b.burden0[resp][None, :], t_total[:, resp], size_w[None, :],
+                c_prior, u0[:, None], pledge_path[0],
             )
-        target = burden_response.target_burden(
-            anchor,
-            t_total[:, resp],
-            free,
-            burden_response.pledge_in_force(year + 1, pledges),
-            beta_t,
-            beta_f,
-            rho,
+        target = burden_response.target_draw(
+            cols, COLUMN, anchor, t_total[:, resp], free, pledge_path[k + 1]
         )
         replace = war_feedback.replacement_burden(
             outstanding[:, resp],
@@ -814,9 +804,10 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
             rebuild_years,
         )
         target = (target + replace) * plan.spending_factor[k + 1, resp][None, :]
-        b_state[:, resp] = burden_response.adjust(
-            b_state[:, resp], target, lam, sig_b, dyn[:, k, 2 * nt : 2 * nt + nr], floor, ceiling
+        moved = burden_response.adjust_draw(
+            cols, COLUMN, b_state[:, resp], target, sig_b, dyn[:, k, 2 * nt : 2 * nt + nr]
         )
+        b_state[:, resp] = np.clip(moved, floor, ceiling)
         rate = energy_dependence.decline_rate(c_state, threat[:, :, energy_adv], e_r0, e_rc, e_rt)
         e_mid = energy_dependence.update(e_state, rate)
         e_state = e_mid * plan.energy_factor[k + 1]

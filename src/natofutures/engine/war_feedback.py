@@ -34,6 +34,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from natofutures.engine.equation import equation
+
 Array = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
@@ -67,6 +69,7 @@ def side_losses(
     return np.minimum(loss, 1.0)
 
 
+@equation
 def outstanding_losses(outstanding: Array, capital: Array, lost: Array, years: float) -> Array:
     """Capital still to be replaced (billion constant-2015 US$): last year's, less the 1/R
     a year replaced, plus this year's losses ``lost·K`` (``lost`` from :func:`side_losses`)."""
