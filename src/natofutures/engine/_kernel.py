@@ -1099,17 +1099,24 @@ _INLINED = (
 )
 
 
-def _drop_stale_cache() -> None:
-    """Flush the cached entry points if an inlined module's source changed since they were
-    cached (a stamp of the sources' hash lives beside numba's cache files)."""
+def sources_digest(modules: tuple[object, ...]) -> str:
+    """sha256 of the modules' source files (what the cached kernel was compiled from)."""
     import hashlib
     from pathlib import Path
 
     h = hashlib.sha256()
-    for m in (*_INLINED, sys.modules[__name__.rsplit(".", 1)[0] + ".inputs"]):
-        h.update(Path(str(m.__file__)).read_bytes())
-    digest = h.hexdigest()
-    for name, entry in (("run_kernel", run_kernel), ("run_kernel_one", run_kernel_one)):
+    for m in modules:
+        h.update(Path(str(getattr(m, "__file__", ""))).read_bytes())
+    return h.hexdigest()
+
+
+def drop_stale_cache(entries: dict[str, object], digest: str) -> list[str]:
+    """Flush the on-disk cache of each entry point whose stamp (``<name>.sources.sha256``
+    beside numba's cache files) differs from ``digest``; return the names flushed."""
+    from pathlib import Path
+
+    flushed = []
+    for name, entry in entries.items():
         cache = getattr(entry, "_cache", None)
         path = getattr(cache, "_cache_path", None)
         if cache is None or path is None:
@@ -1121,10 +1128,15 @@ def _drop_stale_cache() -> None:
         except OSError:
             pass
         cache.flush()
+        flushed.append(name)
         try:
             stamp.write_text(digest)
         except OSError:  # a read-only install: numba then caches elsewhere or not at all
             pass
+    return flushed
 
 
-_drop_stale_cache()
+drop_stale_cache(
+    {"run_kernel": run_kernel, "run_kernel_one": run_kernel_one},
+    sources_digest((*_INLINED, sys.modules[__name__.rsplit(".", 1)[0] + ".inputs"])),
+)

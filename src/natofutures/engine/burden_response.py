@@ -138,17 +138,33 @@ def size_weight(gdp: Array, size_effect: float) -> Array:
 
 
 def pledge_in_force(year: int, pledges: list[dict[str, float]]) -> float:
-    """Core pledge level (fraction of GDP) in force in ``year``.
+    """Core pledge level (fraction of GDP) in force in ``year`` (``parameters/pledges.yaml``).
 
-    Each pledge applies from ``agreed``; between ``agreed`` and ``due`` its level phases
-    linearly from the previous pledge's level to its ``core``. 0 before the first pledge.
+    A pledge applies from the year it is ``agreed`` and supersedes the one before: from the
+    level in force in its agreement year, the level phases linearly to its ``core`` by its
+    ``due`` year, then stays. The first pledge (nothing in force before it) applies its core
+    at once. 0 before the first pledge. Example (Wales 2% from 2014, The Hague 3.5% agreed 2025,
+    due 2035): 2% in 2014-2025, 2.75% in 2030, 3.5% from 2035. A pledge agreed while the
+    previous one is still phasing in starts from the level reached so far (not from the
+    previous pledge's target).
     """
     level = 0.0
+    start = due = 0.0
+    base = core = 0.0
+    active = False
     for p in sorted(pledges, key=lambda q: q["agreed"]):
-        if year < p["agreed"]:
+        agreed = float(p["agreed"])
+        if year < agreed:
             break
-        start, due = float(p["agreed"]), float(p["due"])
-        frac = 1.0 if year >= due or due <= start else (year - start) / (due - start)
-        prev = level
-        level = prev + frac * (float(p["core"]) - prev) if prev else float(p["core"])
+        # the level in force in this pledge's agreement year, under the pledges before it
+        base = _phase(agreed, start, due, base, core) if active else float(p["core"])
+        start, due, core, active = agreed, float(p["due"]), float(p["core"]), True
+    if active:
+        level = _phase(float(year), start, due, base, core)
     return level
+
+
+def _phase(year: float, start: float, due: float, base: float, core: float) -> float:
+    """Linear phase-in from ``base`` (at ``start``) to ``core`` (at ``due``), then ``core``."""
+    frac = 1.0 if year >= due or due <= start else (year - start) / (due - start)
+    return base + frac * (core - base)
