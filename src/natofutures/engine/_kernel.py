@@ -1,11 +1,14 @@
-"""The compiled year loop (numba): the same equations as the mechanism modules, fused.
+"""The compiled year loop (numba): the mechanism modules' equations, fused.
 
-:func:`natofutures.engine.simulate.simulate` prepares every parameter as an array (per draw
-where uncertain) and calls :func:`run_kernel`, which runs the years of a chunk of draws with
-no temporaries, at tens of millions of country-year-draw steps per second. Each equation
-mirrors a mechanism module (named in the comments); ``tests/engine/test_engine_kernel.py``
-checks that this kernel and the plain-numpy reference loop (``backend="numpy"``) give the same
-results.
+:func:`natofutures.engine.simulate.simulate` resolves a scenario into a
+:class:`~natofutures.engine.inputs.KernelInputs` record (every input by name; per-draw
+parameters in its ``per_draw`` record) and calls :func:`run_kernel`, which runs the years of a
+chunk of draws with no temporaries, at tens of millions of country-year-draw steps per second.
+The equations are not written here: each is an ``@equation`` of its mechanism module
+(:mod:`natofutures.engine.equation`), whose compiled twin numba inlines into this loop; this
+module holds the order of a year, the state, the SIMD layout, the random numbers and the
+records. ``tests/engine/test_engine_kernel.py`` checks that this kernel and the plain-numpy
+reference loop (``backend="numpy"``, the same equations on arrays) give the same results.
 
 Layout - draws innermost. The chunk's draws are taken in blocks of ``block`` draws (default
 :data:`BLOCK`). A block's state lives in (country, draw) and (theatre, draw) arrays, its

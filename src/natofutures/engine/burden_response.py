@@ -78,14 +78,20 @@ def adjust_draw(prm: Any, d: Any, burden: Any, target: Any, noise_sd: Any, eps: 
     return burden + prm.burden_adjustment_speed[d] * (target - burden) + noise_sd * eps
 
 
-def _given(beta_t: Any = 0.0, beta_f: Any = 0.0, rho: Any = 0.0, lam: Any = 0.0) -> Any:
-    """Explicit coefficients as the record the ``*_draw`` equations read (index ``...``)."""
-    return SimpleNamespace(
-        burden_threat_response=np.asarray(beta_t, dtype=float),
-        burden_free_riding=np.asarray(beta_f, dtype=float),
-        burden_pledge_compliance=np.asarray(rho, dtype=float),
-        burden_adjustment_speed=np.asarray(lam, dtype=float),
+def _given(beta_t: Any, beta_f: Any, rho: Any, lam: Any = 0.0) -> Any:
+    """Explicit coefficients as the record the ``*_draw`` equations read (index ``...``); a
+    declared parameter the caller does not give takes its default from ``defaults.yaml``."""
+    from natofutures.scenario import parameter_table
+
+    table = parameter_table()
+    rec = {p.replace(".", "_"): table[p].value for p in PARAMETERS}
+    rec.update(
+        burden_threat_response=beta_t,
+        burden_free_riding=beta_f,
+        burden_pledge_compliance=rho,
+        burden_adjustment_speed=lam,
     )
+    return SimpleNamespace(**{k: np.asarray(v, dtype=float) for k, v in rec.items()})
 
 
 def target_burden(
@@ -98,7 +104,7 @@ def target_burden(
     rho: Array,
 ) -> Array:
     """b* = b̄ + β_T·T − β_F·(w·c·u) + ρ·pledge (fraction of GDP): :func:`target_draw`."""
-    prm = _given(beta_t=beta_t, beta_f=beta_f, rho=rho)
+    prm = _given(beta_t, beta_f, rho)
     return np.asarray(target_draw(prm, ..., anchor, threat, free_riding_term, pledge))
 
 
@@ -113,7 +119,7 @@ def anchor(
 ) -> Array:
     """b̄_i such that the target equals the observed burden at t0 (:func:`anchor_draw` with
     the free-riding term given whole)."""
-    prm = _given(beta_t=beta_t, beta_f=beta_f, rho=rho)
+    prm = _given(beta_t, beta_f, rho)
     return np.asarray(anchor_draw(prm, ..., burden0, threat0, free_riding0, 1.0, 1.0, pledge0))
 
 
@@ -127,7 +133,7 @@ def adjust(
     ceiling: float,
 ) -> Array:
     """Partial adjustment b + λ(b* − b) + σ_b·ε, clipped to [floor, ceiling]."""
-    moved = adjust_draw(_given(lam=speed), ..., burden, target, noise_sd, eps)
+    moved = adjust_draw(_given(0.0, 0.0, 0.0, speed), ..., burden, target, noise_sd, eps)
     return np.clip(moved, floor, ceiling)
 
 
