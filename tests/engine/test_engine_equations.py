@@ -24,6 +24,7 @@ from natofutures.engine import (
     deterrence_hazard,
     economy,
     energy_dependence,
+    exogenous_budgets,
     inputs,
     power,
     war_feedback,
@@ -129,6 +130,12 @@ CASES = [
     (war_feedback.outstanding_losses, (10.0, 200.0, 0.1, 5.0), 28.0),
     (allocation.planned, (0.5, 0.2, 0.25), 0.425),
     (allocation.blend, (0.2, 0.5, 0.25), 0.275),
+    (deterrence_hazard.survive, (0.9, 0.1), 0.81),
+    (exogenous_budgets.burden, (0.02, 1.5, 0.9), 0.027),
+    # (2·100 − 150)/0.5 − 60 = 40 of power, from ω·Y = 0.5·1000: a burden of 8%
+    (exogenous_budgets.required_burden, (2.0, 100.0, 150.0, 0.5, 60.0, 0.5, 1000.0), 0.08),
+    (war_feedback.cut_share, (0.4, 0.25), 0.3),
+    (war_feedback.gdp_factor, (0.3, 0.1), 0.97),
 ]
 
 

@@ -54,6 +54,7 @@ from natofutures.engine import (
     deterrence_hazard,
     economy,
     energy_dependence,
+    exogenous_budgets,
     power,
     war_feedback,
 )
@@ -79,6 +80,11 @@ accumulate = kernel(capital_stock.accumulate)
 energy_decline = kernel(energy_dependence.decline)
 energy_update = kernel(energy_dependence.update)
 growth_rate = kernel(economy.growth_rate)
+exogenous_burden = kernel(exogenous_budgets.burden)
+required_burden = kernel(exogenous_budgets.required_burden)
+survive = kernel(deterrence_hazard.survive)
+cut_share = kernel(war_feedback.cut_share)
+gdp_factor = kernel(war_feedback.gdp_factor)
 MIN_GROWTH = economy.MIN_GROWTH
 
 #: draws per block of :func:`run_kernel` (the SIMD loops run over a block's draws; the block's
@@ -699,10 +705,9 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                 eu_y[d] = 0.0
             for i in range(nc):
                 if k > 0 and is_exo[i]:
-                    bp = b0[i] * path_mult[k, i]
                     sf = spend_f[k, i]
                     for d in range(nb):
-                        b[i, d] = bp * scale_b[i, d] * sf
+                        b[i, d] = exogenous_burden(b0[i], path_mult[k, i], scale_b[i, d]) * sf
                 for d in range(nb):
                     p[i, d] = military_power(kap[i, d], b[i, d] * y[i, d], ppp_b[i, d], omega)
                 if is_eu_ally[i]:
@@ -775,8 +780,8 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                         a_ip = a_ip + align_b[k, d] * support * p[sp, d]
                     per_unit = us_sh[INDO_PACIFIC, d] * fac_us[INDO_PACIFIC, d] * ppp_b[us, d]
                     if per_unit > 0:
-                        need = ((solve_ratio * a_ip - c_oth) / per_unit - kap[us, d]) / (
-                            omega * y[us, d]
+                        need = required_burden(
+                            solve_ratio, a_ip, c_oth, per_unit, kap[us, d], omega, y[us, d]
                         )
                         bu = max(b[us, d], min(us_ceiling, need))
                         b[us, d] = bu
@@ -849,7 +854,7 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                     else:
                         h = 0.0
                     haz[t, d] = h
-                    surv[t, d] = surv[t, d] * (1.0 - h)
+                    surv[t, d] = survive(surv[t, d], h)
                     ph[t, d] = hold(max(ratio[t, d], MIN_RATIO), hold_half, hold_k)
                 ws = war_shock[k, t]
                 if mc:
@@ -1048,8 +1053,8 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                     gm = energy_update(gas[i, d], min(1.0, max(0.0, rate)))
                     gas[i, d] = gm * ef
                     # war_feedback.energy_gdp_factor: a gas cut-off costs GDP
-                    cut = gm * (1.0 - ef)
-                    gfac = 1.0 - e_gdp * cut if math.isfinite(cut) else 1.0
+                    cut = cut_share(gm, ef)
+                    gfac = gdp_factor(cut, e_gdp) if math.isfinite(cut) else 1.0
                     gr = max(growth_rate(growth_b[i, d], growth_sd, noise[row, d]), MIN_GROWTH)
                     y[i, d] = y[i, d] * (1.0 + gr) * gf * gfac
             if not last:
@@ -1097,6 +1102,7 @@ _INLINED = (
     deterrence_hazard,
     economy,
     energy_dependence,
+    exogenous_budgets,
     power,
     war_feedback,
 )

@@ -49,9 +49,15 @@ def hazard(
     return np.where(has, h, 0.0)
 
 
+@equation
+def survive(survival: Any, h: Any) -> Any:
+    """Probability that deterrence has held so far, after a year of hazard h: S·(1 − h)."""
+    return survival * (1.0 - h)
+
+
 def cumulative_risk(survival: Array, h: Array) -> tuple[Array, Array]:
     """Update the survival probability and return (new survival, cumulative risk 1 − S)."""
-    s = survival * (1.0 - h)
+    s = survive(survival, h)
     return s, 1.0 - s
 
 

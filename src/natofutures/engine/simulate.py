@@ -655,7 +655,8 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
         progress = allocation.transition_weight(k, t_years)
         if k > 0:
             b_state[:, exo] = (
-                b.burden0[exo] * path_mult[k, exo] * scale[:, exo] * plan.spending_factor[k, exo]
+                exogenous_budgets.burden(b.burden0[exo], path_mult[k, exo], scale[:, exo])
+                * plan.spending_factor[k, exo]
             )
         m_state = b_state * y_state
         p_state = power.military_power(k_state, m_state, ppp, omega)

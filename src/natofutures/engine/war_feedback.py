@@ -31,6 +31,8 @@ same order.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -116,5 +118,17 @@ def energy_gdp_factor(share_before_cut: Array, cut_factor: float, loss_per_share
     ``cut_factor``: the share kept (``1 − factor`` of the ``energy_cutoff`` shock);
     ``loss_per_share``: GDP fraction lost per unit of import share cut.
     """
-    cut = share_before_cut * (1.0 - cut_factor)
-    return np.where(np.isfinite(cut), 1.0 - loss_per_share * cut, 1.0)
+    cut = cut_share(share_before_cut, cut_factor)
+    return np.where(np.isfinite(cut), gdp_factor(cut, loss_per_share), 1.0)
+
+
+@equation
+def cut_share(share_before_cut: Any, cut_factor: Any) -> Any:
+    """The gas-import share cut off: ``s·(1 − f)`` (f the share kept)."""
+    return share_before_cut * (1.0 - cut_factor)
+
+
+@equation
+def gdp_factor(cut: Any, loss_per_share: Any) -> Any:
+    """GDP level factor ``1 − e·cut`` of a finite cut share (callers keep 1 for NaN data)."""
+    return 1.0 - loss_per_share * cut
