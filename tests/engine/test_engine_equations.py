@@ -27,6 +27,7 @@ from natofutures.engine import (
     exogenous_budgets,
     inputs,
     power,
+    projection_loss,
     war_feedback,
 )
 from natofutures.engine.equation import COLUMN, kernel
@@ -136,6 +137,7 @@ CASES = [
     (exogenous_budgets.required_burden, (2.0, 100.0, 150.0, 0.5, 60.0, 0.5, 1000.0), 0.08),
     (war_feedback.cut_share, (0.4, 0.25), 0.3),
     (war_feedback.gdp_factor, (0.3, 0.1), 0.97),
+    (projection_loss.delivery_factor, (9000.0, 0.5, 4500.0), math.exp(-1.0)),
 ]
 
 

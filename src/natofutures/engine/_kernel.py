@@ -56,6 +56,7 @@ from natofutures.engine import (
     energy_dependence,
     exogenous_budgets,
     power,
+    projection_loss,
     war_feedback,
 )
 from natofutures.engine.equation import kernel
@@ -65,6 +66,7 @@ from natofutures.engine.inputs import EUROPE, INDO_PACIFIC
 planned = kernel(allocation.planned)
 blend = kernel(allocation.blend)
 military_power = kernel(power.military_power)
+delivery_factor = kernel(projection_loss.delivery_factor)
 hazard_draw = kernel(deterrence_hazard.hazard_draw)
 hold = kernel(deterrence_hazard.hold)
 MIN_RATIO = deterrence_hazard.MIN_RATIO
@@ -688,7 +690,7 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                         fac[i, t, d] = 1.0 if q <= 0.0 else math.exp(q)
                 else:
                     for d in range(nb):
-                        fac[i, t, d] = math.exp(-di / decay_b[d])
+                        fac[i, t, d] = delivery_factor(di, 0.0, decay_b[d])
         for d in range(nb):
             counter[d] = 0.0
             trig[d] = False
@@ -734,7 +736,7 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                     f_us[t, d] = blend(f_plan, fi, wd)
                 du = dist[us, t]  # projection_loss.delivery_factor of the US
                 for d in range(nb):
-                    fac_us[t, d] = math.exp(-(1.0 - f_us[t, d]) * du / decay_b[d])
+                    fac_us[t, d] = delivery_factor(du, f_us[t, d], decay_b[d])
                 for d in range(nb):
                     coal[t, d] = 0.0
                     adv[t, d] = 0.0
@@ -1104,6 +1106,7 @@ _INLINED = (
     energy_dependence,
     exogenous_budgets,
     power,
+    projection_loss,
     war_feedback,
 )
 
