@@ -28,6 +28,7 @@ from natofutures.engine import (
     inputs,
     power,
     projection_loss,
+    threat_perception,
     war_feedback,
 )
 from natofutures.engine.equation import COLUMN, kernel
@@ -138,6 +139,8 @@ CASES = [
     (war_feedback.cut_share, (0.4, 0.25), 0.3),
     (war_feedback.gdp_factor, (0.3, 0.1), 0.97),
     (projection_loss.delivery_factor, (9000.0, 0.5, 4500.0), math.exp(-1.0)),
+    (threat_perception.power_term, (400.0, 100.0, 0.5), 2.0),
+    (threat_perception.severity, (2.0, 1.5, 0.5), 1.5),
 ]
 
 

@@ -57,6 +57,7 @@ from natofutures.engine import (
     exogenous_budgets,
     power,
     projection_loss,
+    threat_perception,
     war_feedback,
 )
 from natofutures.engine.equation import kernel
@@ -82,6 +83,8 @@ accumulate = kernel(capital_stock.accumulate)
 energy_decline = kernel(energy_dependence.decline)
 energy_update = kernel(energy_dependence.update)
 growth_rate = kernel(economy.growth_rate)
+power_term = kernel(threat_perception.power_term)
+severity = kernel(threat_perception.severity)
 exogenous_burden = kernel(exogenous_budgets.burden)
 required_burden = kernel(exogenous_budgets.required_burden)
 survive = kernel(deterrence_hazard.survive)
@@ -873,10 +876,11 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                 sl = threat_slots[a]
                 if w_p_one:
                     for d in range(nb):
-                        pw[a, d] = max(p[ti, d], 0.0) / p_ref * off_b[a, d] * intent[sl, d]
+                        pw[a, d] = severity(max(p[ti, d], 0.0) / p_ref, off_b[a, d], intent[sl, d])
                 else:
                     for d in range(nb):
-                        pw[a, d] = (max(p[ti, d], 0.0) / p_ref) ** w_p * off_b[a, d] * intent[sl, d]
+                        pt = power_term(max(p[ti, d], 0.0), p_ref, w_p)
+                        pw[a, d] = severity(pt, off_b[a, d], intent[sl, d])
             # offshore_trigger: the US share of NATO's power in Europe, as perceived
             for d in range(nb):
                 ne = nato_eu[d]
@@ -1107,6 +1111,7 @@ _INLINED = (
     exogenous_budgets,
     power,
     projection_loss,
+    threat_perception,
     war_feedback,
 )
 

@@ -1134,9 +1134,11 @@ def threat_decomposition(
     )
     offensive = p.per_country("threat.offensive", tuple(advs))[0]
     at = ds.sel(year=int(yr)).isel(draw=0)
-    pw = (
-        at["power"].sel(country=advs).to_numpy().astype(float) / p.f("threat.reference_power")
-    ) ** p.f("threat.power_exponent")
+    pw = threat_perception.power_term(
+        at["power"].sel(country=advs).to_numpy().astype(float),
+        p.f("threat.reference_power"),
+        p.f("threat.power_exponent"),
+    )
     intent = at["intentions"].to_numpy().astype(float)
     rows = []
     for c in sel:
