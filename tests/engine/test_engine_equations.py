@@ -129,7 +129,7 @@ CASES = [
     (energy_dependence.decline, (0.6, 2.0, 0.05, 0.1, 0.02), 0.05 + 0.04 + 0.04),
     (energy_dependence.update, (0.4, 0.25), 0.3),
     (economy.growth_rate, (0.02, 0.01, -1.5), 0.005),
-    (war_feedback.outstanding_losses, (10.0, 200.0, 0.1, 5.0), 28.0),
+    (war_feedback.carried_losses, (10.0, 0.8, 0.1, 200.0), 28.0),
     (allocation.planned, (0.5, 0.2, 0.25), 0.425),
     (allocation.blend, (0.2, 0.5, 0.25), 0.275),
     (deterrence_hazard.survive, (0.9, 0.1), 0.81),

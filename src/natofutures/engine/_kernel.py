@@ -74,7 +74,7 @@ MIN_RATIO = deterrence_hazard.MIN_RATIO
 effective = kernel(credibility.effective)
 believed = kernel(credibility.believed)
 credibility_update = kernel(credibility.update_draw)
-outstanding_losses = kernel(war_feedback.outstanding_losses)
+carried_losses = kernel(war_feedback.carried_losses)
 free_riding = kernel(burden_response.free_riding)
 anchor_draw = kernel(burden_response.anchor_draw)
 target_draw = kernel(burden_response.target_draw)
@@ -635,6 +635,7 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
     c_oth_b = np.empty(bs)  # the coalition's there without the US
     surging = np.empty(nt, dtype=np.bool_)
     solve = solve_ratio > 0
+    keep_out = 1.0 - 1.0 / rebuild_years  # share of war losses not yet replaced (hoisted)
     inc_w = 1.0 / max(off_lag, 1.0)
     # pow(x, 1.0) is x (IEEE 754; libm pow is exact when the result is representable)
     w_p_one = w_p == 1.0
@@ -711,8 +712,10 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
             for i in range(nc):
                 if k > 0 and is_exo[i]:
                     sf = spend_f[k, i]
+                    b0i = b0[i]  # loaded once: the loop over draws stores into b
+                    pm = path_mult[k, i]
                     for d in range(nb):
-                        b[i, d] = exogenous_burden(b0[i], path_mult[k, i], scale_b[i, d]) * sf
+                        b[i, d] = exogenous_burden(b0i, pm, scale_b[i, d]) * sf
                 for d in range(nb):
                     p[i, d] = military_power(kap[i, d], b[i, d] * y[i, d], ppp_b[i, d], omega)
                 if is_eu_ally[i]:
@@ -854,7 +857,8 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                     # h0·I·A^k/(A^k + (C/R*)^k) = h0·I/(1 + (C/(R*·A))^k), one power, not two
                     if adv[t, d] > 0:
                         h = hazard_draw(
-                            prm, d0 + d, coal[t, d], adv[t, d], h0_b[t, d], intent[pr, d], r_half
+                            prm, np.uint64(d0 + d), coal[t, d], adv[t, d], h0_b[t, d],
+                            intent[pr, d], r_half,
                         )
                     else:
                         h = 0.0
@@ -986,7 +990,7 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                     continue
                 # --- credibility.update
                 for d in range(nb):
-                    cred[i, d] = credibility_update(prm, d0 + d, cred[i, d], c_star[d])
+                    cred[i, d] = credibility_update(prm, np.uint64(d0 + d), cred[i, d], c_star[d])
                 # --- war_feedback.side_losses and outstanding_losses (theatres added in order;
                 # a loop per theatre over the draws, so that it is a SIMD loop)
                 for d in range(nb):
@@ -1008,9 +1012,7 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                 for d in range(nb):
                     lo_d = min(lost[d], 1.0)
                     lost[d] = lo_d
-                    outstanding[i, d] = outstanding_losses(
-                        outstanding[i, d], kap[i, d], lo_d, rebuild_years
-                    )
+                    outstanding[i, d] = carried_losses(outstanding[i, d], keep_out, lo_d, kap[i, d])
                 # --- burden_response (European allies and Canada)
                 if is_resp[i]:
                     swi = size_w[i]
@@ -1020,7 +1022,7 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                     if k == 0:
                         for d in range(nb):
                             anchor[i, d] = anchor_draw(
-                                prm, d0 + d, b0i, t_tot[d], swi, c_prior, u0[d], pl0
+                                prm, np.uint64(d0 + d), b0i, t_tot[d], swi, c_prior, u0[d], pl0
                             )
                     zero_den = 0
                     for d in range(nb):
@@ -1032,15 +1034,15 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                         den = s_eq_b[i, d] * rebuild_years * y[i, d]
                         zero_den += den == 0.0
                         rep_b = outstanding[i, d] / (den if den != 0.0 else 1.0)
-                        dd = d0 + d
+                        ix = np.uint64(d0 + d)  # unsigned: no negative-index wraparound
                         target = (
-                            target_draw(prm, dd, anchor[i, d], t_tot[d], free, pl) + rep_b
+                            target_draw(prm, ix, anchor[i, d], t_tot[d], free, pl) + rep_b
                         ) * sf
-                        nbd = adjust_draw(prm, dd, bi, target, sig_b, noise[row, d])
+                        nbd = adjust_draw(prm, ix, bi, target, sig_b, noise[row, d])
                         # capital_stock.accumulate uses this year's spending M = b·Y, after
                         # this year's war losses
                         kap[i, d] = accumulate(
-                            kap[i, d] * (1.0 - lost[d]), bi * y[i, d], delta[dd], s_eq_b[i, d]
+                            kap[i, d] * (1.0 - lost[d]), bi * y[i, d], delta[ix], s_eq_b[i, d]
                         )
                         b[i, d] = min(ceiling, max(floor, nbd))
                     if zero_den:
@@ -1048,8 +1050,8 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                 else:
                     for d in range(nb):
                         kap[i, d] = accumulate(
-                            kap[i, d] * (1.0 - lost[d]), b[i, d] * y[i, d], delta[d0 + d],
-                            s_eq_b[i, d],
+                            kap[i, d] * (1.0 - lost[d]), b[i, d] * y[i, d],
+                            delta[np.uint64(d0 + d)], s_eq_b[i, d],
                         )
                 # --- energy_dependence, economy
                 gf = gdp_f[k + 1, i]

@@ -72,10 +72,16 @@ def side_losses(
 
 
 @equation
+def carried_losses(outstanding: Any, kept: Any, lost: Any, capital: Any) -> Any:
+    """Capital still to be replaced: last year's times the share not yet replaced
+    ``kept = 1 − 1/R``, plus this year's losses ``lost·K`` (billion constant-2015 US$)."""
+    return outstanding * kept + lost * capital
+
+
 def outstanding_losses(outstanding: Array, capital: Array, lost: Array, years: float) -> Array:
     """Capital still to be replaced (billion constant-2015 US$): last year's, less the 1/R
     a year replaced, plus this year's losses ``lost·K`` (``lost`` from :func:`side_losses`)."""
-    return outstanding * (1.0 - 1.0 / years) + lost * capital
+    return np.asarray(carried_losses(outstanding, 1.0 - 1.0 / years, lost, capital))
 
 
 def replacement_burden(
