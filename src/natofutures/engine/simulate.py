@@ -310,11 +310,17 @@ def _call_kernel(
     """
     from natofutures.engine import _kernel
 
-    outs = Outputs(**{v: out[v] if v in keep else _dummy_out(v) for v in OUT_NAMES})
-    flags = Outputs(**{v: v in keep for v in OUT_NAMES})
+    outs = Outputs._make([out[v] if v in keep else _dummy_out(v) for v in OUT_NAMES])
+    flags = _keep_flags(frozenset(keep))
     k0, k1 = _seed_key(seed)
     kernel: Callable[..., None] = _kernel.run_kernel_one if n == 1 else _kernel.run_kernel
     kernel(n, lo, mode, g0, k0, k1, _kernel.BLOCK, inputs, flags, outs)
+
+
+@lru_cache(maxsize=64)
+def _keep_flags(keep: frozenset[str]) -> tuple[bool, ...]:
+    """The kernel's keep-flags: an :data:`Outputs` record of bools."""
+    return Outputs._make(v in keep for v in OUT_NAMES)
 
 
 @cache
