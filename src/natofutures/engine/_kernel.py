@@ -1100,8 +1100,9 @@ def run_kernel_one(n, lo, mode, g0, key0, key1, block, inp, keep, outs):
 
 # numba's on-disk cache of a function is keyed by its own source file only, but the kernel
 # inlines the mechanisms' equations from their modules: when one of those modules changes, the
-# cached kernel would silently keep the old equation. So the entry points' cache is dropped
-# whenever the sources they inline differ from those it was compiled with.
+# cached kernel would silently keep the old equation. So the cache of the kernel body and of
+# its entry points is dropped whenever the sources they inline differ from those it was
+# compiled with.
 _INLINED = (
     allocation,
     burden_response,
@@ -1156,6 +1157,6 @@ def drop_stale_cache(entries: dict[str, object], digest: str) -> list[str]:
 
 
 drop_stale_cache(
-    {"run_kernel": run_kernel, "run_kernel_one": run_kernel_one},
+    {"kernel_body": kernel_body, "run_kernel": run_kernel, "run_kernel_one": run_kernel_one},
     sources_digest((*_INLINED, sys.modules[__name__.rsplit(".", 1)[0] + ".inputs"])),
 )
