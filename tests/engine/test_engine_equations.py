@@ -93,6 +93,16 @@ def test_the_kernel_source_has_no_positional_theatre_index() -> None:
         assert bare not in src, bare
 
 
+@pytest.mark.parametrize("module", ["_kernel.py", "simulate.py"])
+def test_effective_resolve_is_written_only_in_credibility(module: str) -> None:
+    """The issue's example of a re-typed equation: ``resolve + w·(1 − resolve)`` lives in
+    credibility.effective; the kernel and the numpy loop call it."""
+    src = Path(inputs.__file__).with_name(module).read_text()
+    for retyped in ("(1 - resolve)", "(1.0 - resolve)", "(1 - guarantee)", "(1.0 - guarantee)"):
+        assert retyped not in src, retyped
+    assert "effective(" in src
+
+
 # --- every equation: a known value, and the compiled twin gives the identical float
 P = inputs.PerDraw(
     capital_depreciation=np.array([0.05]),
