@@ -596,29 +596,13 @@ _LEVERS = (
 
 
 def pledge_path(first: int = 1990, last: int = 2100) -> dict[int, float]:
-    """Core burden asked of allies per year, from ``parameters/pledges.yaml``.
+    """Core burden asked of allies per year, from ``parameters/pledges.yaml``: the engine's
+    :func:`natofutures.engine.burden_response.pledge_in_force` (2% from 2014, phasing from
+    2% in 2025 to 3.5% in 2035, then 3.5%; 0 before any pledge)."""
+    from natofutures.engine.burden_response import pledge_in_force
 
-    The first pledge applies its core target from the year it was agreed (2% from 2014); a
-    later one ramps linearly from the previous target in its agreement year to its own core
-    target in its due year (2% in 2025 to 3.5% in 2035), then stays. 0 before any pledge.
-    """
-    pledges = sorted(load_yaml("pledges.yaml")["pledges"], key=lambda p: p["agreed"])
-    out: dict[int, float] = {}
-    for year in range(first, last + 1):
-        ask, prev = 0.0, None
-        for p in pledges:
-            if year < p["agreed"]:
-                break
-            core = float(p["core"])
-            if prev is None:
-                ask = core
-            else:
-                span = max(int(p["due"]) - int(p["agreed"]), 1)
-                frac = min(max((year - int(p["agreed"])) / span, 0.0), 1.0)
-                ask = prev + (core - prev) * frac
-            prev = core
-        out[year] = ask
-    return out
+    pledges = list(load_yaml("pledges.yaml")["pledges"])
+    return {year: pledge_in_force(year, pledges) for year in range(first, last + 1)}
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,14 @@
-"""The compiled year loop (numba): the same equations as the mechanism modules, fused.
+"""The compiled year loop (numba): the mechanism modules' equations, fused.
 
-:func:`natofutures.engine.simulate.simulate` prepares every parameter as an array (per draw
-where uncertain) and calls :func:`run_kernel`, which runs the years of a chunk of draws with
-no temporaries, at tens of millions of country-year-draw steps per second. Each equation
-mirrors a mechanism module (named in the comments); ``tests/engine/test_engine_kernel.py``
-checks that this kernel and the plain-numpy reference loop (``backend="numpy"``) give the same
-results.
+:func:`natofutures.engine.simulate.simulate` resolves a scenario into a
+:class:`~natofutures.engine.inputs.KernelInputs` record (every input by name; per-draw
+parameters in its ``per_draw`` record) and calls :func:`run_kernel`, which runs the years of a
+chunk of draws with no temporaries, at tens of millions of country-year-draw steps per second.
+The equations are not written here: each is an ``@equation`` of its mechanism module
+(:mod:`natofutures.engine.equation`), whose compiled twin numba inlines into this loop; this
+module holds the order of a year, the state, the SIMD layout, the random numbers and the
+records. ``tests/engine/test_engine_kernel.py`` checks that this kernel and the plain-numpy
+reference loop (``backend="numpy"``, the same equations on arrays) give the same results.
 
 Layout - draws innermost. The chunk's draws are taken in blocks of ``block`` draws (default
 :data:`BLOCK`). A block's state lives in (country, draw) and (theatre, draw) arrays, its
@@ -38,37 +41,56 @@ draws are independent and write disjoint slices, so results do not depend on thr
 from __future__ import annotations
 
 import math
+import sys
 
 import numba
 import numpy as np
 
-# output slots (order of the ``outs`` tuple and of ``keep``)
-OUT_NAMES: tuple[str, ...] = (
-    "gdp",
-    "burden",
-    "spending",
-    "capital",
-    "power",
-    "delivered",
-    "coalition_power",
-    "adversary_power",
-    "balance",
-    "hazard",
-    "cumulative_risk",
-    "war_started",
-    "hold_probability",
-    "coalition_holds",
-    "threat",
-    "intentions",
-    "credibility",
-    "us_allocation",
-    "us_forward_presence",
-    "us_share_europe",
-    "europe_burden",
-    "reengaged",
-    "energy_dependence",
-    "alignment",
+from natofutures.engine import (
+    allocation,
+    burden_response,
+    capital_stock,
+    credibility,
+    deterrence_hazard,
+    economy,
+    energy_dependence,
+    exogenous_budgets,
+    power,
+    projection_loss,
+    threat_perception,
+    war_feedback,
 )
+from natofutures.engine.equation import kernel
+from natofutures.engine.inputs import EUROPE, INDO_PACIFIC
+
+# the mechanisms' equations (compiled twins, inlined into the year loop)
+planned = kernel(allocation.planned)
+blend = kernel(allocation.blend)
+military_power = kernel(power.military_power)
+delivery_factor = kernel(projection_loss.delivery_factor)
+hazard_draw = kernel(deterrence_hazard.hazard_draw)
+hold = kernel(deterrence_hazard.hold)
+MIN_RATIO = deterrence_hazard.MIN_RATIO
+effective = kernel(credibility.effective)
+believed = kernel(credibility.believed)
+credibility_update = kernel(credibility.update_draw)
+carried_losses = kernel(war_feedback.carried_losses)
+free_riding = kernel(burden_response.free_riding)
+anchor_draw = kernel(burden_response.anchor_draw)
+target_draw = kernel(burden_response.target_draw)
+adjust_draw = kernel(burden_response.adjust_draw)
+accumulate = kernel(capital_stock.accumulate)
+energy_decline = kernel(energy_dependence.decline)
+energy_update = kernel(energy_dependence.update)
+growth_rate = kernel(economy.growth_rate)
+power_term = kernel(threat_perception.power_term)
+severity = kernel(threat_perception.severity)
+exogenous_burden = kernel(exogenous_budgets.burden)
+required_burden = kernel(exogenous_budgets.required_burden)
+survive = kernel(deterrence_hazard.survive)
+cut_share = kernel(war_feedback.cut_share)
+gdp_factor = kernel(war_feedback.gdp_factor)
+MIN_GROWTH = economy.MIN_GROWTH
 
 #: draws per block of :func:`run_kernel` (the SIMD loops run over a block's draws; the block's
 #: state, about 60 (country or theatre, draw) float64 arrays, stays in the L2 cache)
@@ -394,152 +416,143 @@ def record_t(out, g, k, x, nb, nt):
 
 @numba.njit(cache=True, nogil=True, forceinline=True)
 def kernel_body(  # noqa: C901 - one fused loop, by design
-    block,
-    n,
-    lo,
-    mode,
-    g0,
-    key0,
-    key1,
-    resp_pos,
-    gdp0,
-    b0,
-    k0,
-    gas0,
-    growth,
-    growth_sd,
-    s_eq,
-    delta,
-    ppp,
-    omega,
-    shares0,
-    dist,
-    decay,
-    coal_m,
-    adv_m,
-    us,
-    is_resp,
-    is_eu_ally,
-    is_nato,
-    nonally,
-    size_w,
-    us_init,
-    us_target,
-    f_init,
-    f_target,
-    progress,
-    withdrawal,
-    supporter,
-    support,
-    align,
-    base_int,
-    int_scale,
-    int_override,
-    principal,
-    threat_idx,
-    threat_slots,
-    h0,
-    r_half,
-    steep,
-    hold_half,
-    hold_k,
-    war_shock,
-    prox,
-    offensive,
-    p_ref,
-    w_p,
-    beta_t,
-    beta_f,
-    lam,
-    rho,
-    sig_b,
-    floor,
-    ceiling,
-    pledge,
-    c_prior,
-    mu,
-    guarantee,
-    resolve,
-    off_on,
-    off_thr,
-    off_years,
-    off_lag,
-    e_r0,
-    e_rc,
-    e_rt,
-    energy_f,
-    is_exo,
-    path_mult,
-    scale,
-    spend_f,
-    gdp_f,
-    us_share_set,
-    us_fwd_set,
-    us_member,
-    loss_win,
-    loss_lose,
-    us_surge,
-    surge_years,
-    int_after,
-    memory_years,
-    rebuild_years,
-    e_gdp,
-    solve_ratio,
-    us_ceiling,
-    keep,
-    outs,
+    block, n, lo, mode, g0, key0, key1, inp, keep, outs
 ):
-    (
-        o_gdp,
-        o_burden,
-        o_spend,
-        o_cap,
-        o_pow,
-        o_deliv,
-        o_coal,
-        o_adv,
-        o_bal,
-        o_haz,
-        o_cum,
-        o_war,
-        o_phold,
-        o_holds,
-        o_threat,
-        o_int,
-        o_cred,
-        o_usal,
-        o_usf,
-        o_u,
-        o_eub,
-        o_reeng,
-        o_energy,
-        o_align,
-    ) = outs
+    """Run draws ``g0 .. g0 + n - 1`` of the scenario resolved in ``inp`` (a
+    :class:`~natofutures.engine.inputs.KernelInputs`) into rows ``lo ..`` of ``outs`` (an
+    :data:`~natofutures.engine.variables.Outputs` of arrays; ``keep`` the same record of flags).
+    """
+    # the inputs by name, as locals (loaded once, not in every inner iteration)
+    prm = inp.per_draw
+    resp_pos = inp.responder_position
+    gdp0 = inp.gdp0
+    b0 = inp.burden0
+    k0 = inp.capital0
+    gas0 = inp.energy0
+    growth = inp.economy_growth
+    growth_sd = inp.economy_growth_sd
+    s_eq = inp.capital_equipment_share
+    delta = prm.capital_depreciation
+    ppp = inp.power_ppp_multiplier
+    omega = inp.power_current_weight
+    shares0 = inp.allocation_shares
+    dist = inp.theatre_distance_km
+    decay = prm.projection_decay_km
+    coal_m = inp.coalition_member
+    adv_m = inp.adversary_member
+    us = inp.us
+    is_resp = inp.is_responder
+    is_eu_ally = inp.is_european_ally
+    is_nato = inp.is_nato
+    nonally = inp.no_credibility
+    size_w = inp.burden_size_weight
+    us_init = inp.allocation_us_initial
+    us_target = inp.us_allocation
+    f_init = inp.allocation_us_initial_forward_presence
+    f_target = inp.us_forward_presence
+    progress = inp.transition_progress
+    withdrawal = inp.shock_withdrawal
+    supporter = inp.supporter
+    support = inp.alignment_support_share
+    align = inp.alignment
+    base_int = inp.intentions
+    int_scale = inp.intentions_scale
+    int_override = inp.shock_intentions
+    principal = inp.principal_slot
+    threat_idx = inp.threat_country
+    threat_slots = inp.threat_slot
+    h0 = inp.hazard_h0
+    r_half = inp.hazard_ratio_half
+    hold_half = inp.hazard_hold_ratio_half
+    hold_k = inp.hazard_hold_steepness
+    war_shock = inp.shock_war
+    prox = inp.threat_proximity
+    offensive = inp.threat_offensive
+    p_ref = inp.threat_reference_power
+    w_p = inp.threat_power_exponent
+    sig_b = inp.burden_noise_sd
+    floor = inp.burden_floor
+    ceiling = inp.burden_ceiling
+    pledge = inp.pledge
+    c_prior = inp.credibility_prior
+    guarantee = inp.us_guarantee
+    resolve = inp.us_resolve
+    off_on = inp.offshore_enabled
+    off_thr = inp.offshore_threshold
+    off_years = inp.offshore_trigger_years
+    off_lag = inp.offshore_lag
+    e_r0 = inp.energy_base_rate
+    e_rc = inp.energy_credibility_rate
+    e_rt = inp.energy_threat_rate
+    energy_f = inp.shock_energy_factor
+    is_exo = inp.is_exogenous
+    path_mult = inp.budgets_path_multiplier
+    scale = inp.budgets_scale
+    spend_f = inp.shock_spending_factor
+    gdp_f = inp.shock_gdp_factor
+    us_share_set = inp.shock_us_share
+    us_fwd_set = inp.shock_us_forward
+    us_member = inp.us_in_coalition
+    loss_win = inp.war_loss_winner
+    loss_lose = inp.war_loss_loser
+    us_surge = inp.war_us_surge
+    surge_years = inp.war_surge_years
+    int_after = inp.war_intentions_after
+    memory_years = inp.war_memory_years
+    rebuild_years = inp.war_rebuild_years
+    e_gdp = inp.energy_gdp_loss_per_share
+    solve_ratio = inp.us_solve_ratio_indo_pacific
+    us_ceiling = inp.us_burden_ceiling
+    ea = inp.energy_adversary
+    o_gdp = outs.gdp
+    o_burden = outs.burden
+    o_spend = outs.spending
+    o_cap = outs.capital
+    o_pow = outs.power
+    o_deliv = outs.delivered
+    o_coal = outs.coalition_power
+    o_adv = outs.adversary_power
+    o_bal = outs.balance
+    o_haz = outs.hazard
+    o_cum = outs.cumulative_risk
+    o_war = outs.war_started
+    o_phold = outs.hold_probability
+    o_holds = outs.coalition_holds
+    o_threat = outs.threat
+    o_int = outs.intentions
+    o_cred = outs.credibility
+    o_usal = outs.us_allocation
+    o_usf = outs.us_forward_presence
+    o_u = outs.us_share_europe
+    o_eub = outs.europe_burden
+    o_reeng = outs.reengaged
+    o_energy = outs.energy_dependence
+    o_align = outs.alignment
     # the output switches as locals (loaded once, not in every inner iteration)
-    kp0 = keep[0]
-    kp1 = keep[1]
-    kp2 = keep[2]
-    kp3 = keep[3]
-    kp4 = keep[4]
-    kp5 = keep[5]
-    kp6 = keep[6]
-    kp7 = keep[7]
-    kp8 = keep[8]
-    kp9 = keep[9]
-    kp10 = keep[10]
-    kp11 = keep[11]
-    kp12 = keep[12]
-    kp13 = keep[13]
-    kp14 = keep[14]
-    kp15 = keep[15]
-    kp16 = keep[16]
-    kp17 = keep[17]
-    kp18 = keep[18]
-    kp19 = keep[19]
-    kp20 = keep[20]
-    kp21 = keep[21]
-    kp22 = keep[22]
-    kp23 = keep[23]
+    kp0 = keep.gdp
+    kp1 = keep.burden
+    kp2 = keep.spending
+    kp3 = keep.capital
+    kp4 = keep.power
+    kp5 = keep.delivered
+    kp6 = keep.coalition_power
+    kp7 = keep.adversary_power
+    kp8 = keep.balance
+    kp9 = keep.hazard
+    kp10 = keep.cumulative_risk
+    kp11 = keep.war_started
+    kp12 = keep.hold_probability
+    kp13 = keep.coalition_holds
+    kp14 = keep.threat
+    kp15 = keep.intentions
+    kp16 = keep.credibility
+    kp17 = keep.us_allocation
+    kp18 = keep.us_forward_presence
+    kp19 = keep.us_share_europe
+    kp20 = keep.europe_burden
+    kp21 = keep.reengaged
+    kp22 = keep.energy_dependence
+    kp23 = keep.alignment
     ny = progress.shape[0]
     nc = gdp0.shape[0]
     nt = dist.shape[1]
@@ -569,14 +582,7 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
     growth_b = np.empty((nc, bs))
     s_eq_b = np.empty((nc, bs))
     scale_b = np.empty((nc, bs))
-    keep_k = np.empty(bs)  # 1 - depreciation
     decay_b = np.empty(bs)
-    steep_b = np.empty(bs)
-    mu_b = np.empty(bs)
-    beta_t_b = np.empty(bs)
-    beta_f_b = np.empty(bs)
-    lam_b = np.empty(bs)
-    rho_b = np.empty(bs)
     align_b = np.empty((ny, bs))
     prox_b = np.empty((nc, na, bs))
     off_b = np.empty((na, bs))
@@ -628,9 +634,8 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
     a_ip_b = np.empty(bs)  # adversary's delivered power in the Indo-Pacific (solved budget)
     c_oth_b = np.empty(bs)  # the coalition's there without the US
     surging = np.empty(nt, dtype=np.bool_)
-    keep_out = 1.0 - 1.0 / rebuild_years
-    ip = 1  # THEATRES.index("indo_pacific"): the theatre of the solved US budget
     solve = solve_ratio > 0
+    keep_out = 1.0 - 1.0 / rebuild_years  # share of war losses not yet replaced (hoisted)
     inc_w = 1.0 / max(off_lag, 1.0)
     # pow(x, 1.0) is x (IEEE 754; libm pow is exact when the result is representable)
     w_p_one = w_p == 1.0
@@ -640,14 +645,7 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
         # --- the block's parameters, transposed to draw-innermost
         for d in range(nb):
             dd = d0 + d
-            keep_k[d] = 1.0 - delta[dd]
             decay_b[d] = decay[dd]
-            steep_b[d] = steep[dd]
-            mu_b[d] = mu[dd]
-            beta_t_b[d] = beta_t[dd]
-            beta_f_b[d] = beta_f[dd]
-            lam_b[d] = lam[dd]
-            rho_b[d] = rho[dd]
             for k in range(ny):
                 align_b[k, d] = align[dd, k]
             for i in range(nc):
@@ -696,7 +694,7 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                         fac[i, t, d] = 1.0 if q <= 0.0 else math.exp(q)
                 else:
                     for d in range(nb):
-                        fac[i, t, d] = math.exp(-di / decay_b[d])
+                        fac[i, t, d] = delivery_factor(di, 0.0, decay_b[d])
         for d in range(nb):
             counter[d] = 0.0
             trig[d] = False
@@ -713,12 +711,13 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                 eu_y[d] = 0.0
             for i in range(nc):
                 if k > 0 and is_exo[i]:
-                    bp = b0[i] * path_mult[k, i]
                     sf = spend_f[k, i]
+                    b0i = b0[i]  # loaded once: the loop over draws stores into b
+                    pm = path_mult[k, i]
                     for d in range(nb):
-                        b[i, d] = bp * scale_b[i, d] * sf
+                        b[i, d] = exogenous_burden(b0i, pm, scale_b[i, d]) * sf
                 for d in range(nb):
-                    p[i, d] = ppp_b[i, d] * (kap[i, d] + omega * (b[i, d] * y[i, d]))
+                    p[i, d] = military_power(kap[i, d], b[i, d] * y[i, d], ppp_b[i, d], omega)
                 if is_eu_ally[i]:
                     for d in range(nb):
                         eu_m[d] += b[i, d] * y[i, d]
@@ -726,8 +725,8 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
             for t in range(nt):  # allocation.us_shares (+ re-engagement)
                 ui = us_init[t]
                 fi = f_init[t]
-                us_plan = us_init[t] + prog * (us_target[t] - us_init[t])
-                f_plan = f_init[t] + prog * (f_target[t] - f_init[t])
+                us_plan = planned(us_init[t], us_target[t], prog)
+                f_plan = planned(f_init[t], f_target[t], prog)
                 sv = us_share_set[k, t]
                 if sv == sv:  # a dated lever (us_allocation shock) replaces the path
                     us_plan = sv
@@ -739,11 +738,11 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                     f_plan = 0.0
                 for d in range(nb):
                     wd = w[d]
-                    us_sh[t, d] = (1 - wd) * us_plan + wd * ui
-                    f_us[t, d] = (1 - wd) * f_plan + wd * fi
+                    us_sh[t, d] = blend(us_plan, ui, wd)
+                    f_us[t, d] = blend(f_plan, fi, wd)
                 du = dist[us, t]  # projection_loss.delivery_factor of the US
                 for d in range(nb):
-                    fac_us[t, d] = math.exp(-(1.0 - f_us[t, d]) * du / decay_b[d])
+                    fac_us[t, d] = delivery_factor(du, f_us[t, d], decay_b[d])
                 for d in range(nb):
                     coal[t, d] = 0.0
                     adv[t, d] = 0.0
@@ -768,18 +767,18 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                             us_sh[t, d] = us_sh[t, d] * (1.0 - us_surge)
             # --- exogenous_budgets.solved_us_burden: the US burden meeting R[indo_pacific]
             if solve and k > 0:
-                sp = supporter[ip]
+                sp = supporter[INDO_PACIFIC]
                 for d in range(nb):
                     a_ip_b[d] = 0.0
                     c_oth_b[d] = 0.0
                 for i in range(nc):  # in country order, a loop over draws per country
                     if i == us:
                         continue
-                    sh = shares0[i, ip]
-                    am = adv_m[i, ip]
-                    cm = coal_m[i, ip]
+                    sh = shares0[i, INDO_PACIFIC]
+                    am = adv_m[i, INDO_PACIFIC]
+                    cm = coal_m[i, INDO_PACIFIC]
                     for d in range(nb):
-                        dl = sh * p[i, d] * fac[i, ip, d]
+                        dl = sh * p[i, d] * fac[i, INDO_PACIFIC, d]
                         a_ip_b[d] += dl * am
                         c_oth_b[d] += dl * cm
                 for d in range(nb):
@@ -787,14 +786,14 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                     c_oth = c_oth_b[d]
                     if sp >= 0:
                         a_ip = a_ip + align_b[k, d] * support * p[sp, d]
-                    per_unit = us_sh[ip, d] * fac_us[ip, d] * ppp_b[us, d]
+                    per_unit = us_sh[INDO_PACIFIC, d] * fac_us[INDO_PACIFIC, d] * ppp_b[us, d]
                     if per_unit > 0:
-                        need = ((solve_ratio * a_ip - c_oth) / per_unit - kap[us, d]) / (
-                            omega * y[us, d]
+                        need = required_burden(
+                            solve_ratio, a_ip, c_oth, per_unit, kap[us, d], omega, y[us, d]
                         )
                         bu = max(b[us, d], min(us_ceiling, need))
                         b[us, d] = bu
-                        p[us, d] = ppp_b[us, d] * (kap[us, d] + omega * (bu * y[us, d]))
+                        p[us, d] = military_power(kap[us, d], bu * y[us, d], ppp_b[us, d], omega)
             for d in range(nb):
                 nato_eu[d] = 0.0
             # --- projection_loss.delivered_power + theatre_balance.side_power
@@ -814,14 +813,14 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                             dl = sh * p[i, d] * fac[i, t, d]
                             coal[t, d] += dl * cm
                             adv[t, d] += dl * am
-                    if t == 0 and is_nato[i]:  # NATO's power delivered to Europe
+                    if t == EUROPE and is_nato[i]:  # NATO's power delivered to Europe
                         if i == us:
                             for d in range(nb):
-                                nato_eu[d] += deliv_us[0, d]
+                                nato_eu[d] += deliv_us[EUROPE, d]
                         else:
-                            sh = shares0[i, 0]
+                            sh = shares0[i, EUROPE]
                             for d in range(nb):
-                                nato_eu[d] += sh * p[i, d] * fac[i, 0, d]
+                                nato_eu[d] += sh * p[i, d] * fac[i, EUROPE, d]
                     if kp5:
                         if i == us:
                             for d in range(nb):
@@ -857,14 +856,15 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                 for d in range(nb):
                     # h0·I·A^k/(A^k + (C/R*)^k) = h0·I/(1 + (C/(R*·A))^k), one power, not two
                     if adv[t, d] > 0:
-                        x = coal[t, d] / (r_half * adv[t, d])
-                        h = h0_b[t, d] * intent[pr, d] / (1.0 + x ** steep_b[d])
+                        h = hazard_draw(
+                            prm, np.uint64(d0 + d), coal[t, d], adv[t, d], h0_b[t, d],
+                            intent[pr, d], r_half,
+                        )
                     else:
                         h = 0.0
                     haz[t, d] = h
-                    surv[t, d] = surv[t, d] * (1.0 - h)
-                    r = max(ratio[t, d], 1e-12)
-                    ph[t, d] = 1.0 / (1.0 + (hold_half / r) ** hold_k)
+                    surv[t, d] = survive(surv[t, d], h)
+                    ph[t, d] = hold(max(ratio[t, d], MIN_RATIO), hold_half, hold_k)
                 ws = war_shock[k, t]
                 if mc:
                     for d in range(nb):
@@ -880,19 +880,19 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                 sl = threat_slots[a]
                 if w_p_one:
                     for d in range(nb):
-                        pw[a, d] = max(p[ti, d], 0.0) / p_ref * off_b[a, d] * intent[sl, d]
+                        pw[a, d] = severity(max(p[ti, d], 0.0) / p_ref, off_b[a, d], intent[sl, d])
                 else:
                     for d in range(nb):
-                        pw[a, d] = (max(p[ti, d], 0.0) / p_ref) ** w_p * off_b[a, d] * intent[sl, d]
+                        pt = power_term(max(p[ti, d], 0.0), p_ref, w_p)
+                        pw[a, d] = severity(pt, off_b[a, d], intent[sl, d])
             # offshore_trigger: the US share of NATO's power in Europe, as perceived
             for d in range(nb):
                 ne = nato_eu[d]
-                ua = deliv_us[0, d] / ne if ne > 0 else 0.0
+                ua = deliv_us[EUROPE, d] / ne if ne > 0 else 0.0
                 u_act[d] = ua
                 if k == 0:
                     u0[d] = ua
-                r_eff = resolve + w[d] * (1 - resolve)
-                u_perc[d] = r_eff * ua + (1 - r_eff) * u0[d]
+                u_perc[d] = believed(effective(resolve, w[d]), ua, u0[d])
             # --- record year k (rows g .. g + nb - 1); threat is recorded below
             if kp0:
                 record_c(o_gdp, g, k, y, nb, nc)
@@ -956,7 +956,7 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
             if not last:
                 for d in range(nb):
                     # --- offshore_trigger.step
-                    c = counter[d] + 1.0 if ratio[0, d] < off_thr else 0.0
+                    c = counter[d] + 1.0 if ratio[EUROPE, d] < off_thr else 0.0
                     counter[d] = c
                     wd = w[d]
                     td = trig[d]
@@ -967,9 +967,8 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                     w[d] = wd
                     trig[d] = td
                     # --- credibility.target
-                    g_eff = guarantee + wd * (1 - guarantee)
-                    r_eff = resolve + wd * (1 - resolve)
-                    c_star[d] = r_eff * g_eff + (1.0 - r_eff) * c_prior
+                    g_eff = effective(guarantee, wd)
+                    c_star[d] = believed(effective(resolve, wd), g_eff, c_prior)
             pl0 = pledge[0]
             pl = pledge[k + 1] if not last else 0.0
             ef = energy_f[k + 1] if not last else 0.0
@@ -991,7 +990,7 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                     continue
                 # --- credibility.update
                 for d in range(nb):
-                    cred[i, d] = cred[i, d] + mu_b[d] * (c_star[d] - cred[i, d])
+                    cred[i, d] = credibility_update(prm, np.uint64(d0 + d), cred[i, d], c_star[d])
                 # --- war_feedback.side_losses and outstanding_losses (theatres added in order;
                 # a loop per theatre over the draws, so that it is a SIMD loop)
                 for d in range(nb):
@@ -1013,7 +1012,7 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                 for d in range(nb):
                     lo_d = min(lost[d], 1.0)
                     lost[d] = lo_d
-                    outstanding[i, d] = outstanding[i, d] * keep_out + lo_d * kap[i, d]
+                    outstanding[i, d] = carried_losses(outstanding[i, d], keep_out, lo_d, kap[i, d])
                 # --- burden_response (European allies and Canada)
                 if is_resp[i]:
                     swi = size_w[i]
@@ -1022,54 +1021,49 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                     row = 2 * nt + resp_pos[i]
                     if k == 0:
                         for d in range(nb):
-                            anchor[i, d] = (
-                                b0i
-                                - beta_t_b[d] * t_tot[d]
-                                + beta_f_b[d] * swi * c_prior * u0[d]
-                                - rho_b[d] * pl0
+                            anchor[i, d] = anchor_draw(
+                                prm, np.uint64(d0 + d), b0i, t_tot[d], swi, c_prior, u0[d], pl0
                             )
                     zero_den = 0
                     for d in range(nb):
                         bi = b[i, d]
-                        free = swi * cred[i, d] * u_perc[d]
+                        free = free_riding(swi, cred[i, d], u_perc[d])
                         # war_feedback.replacement_burden: rebuild what a war destroyed (a zero
                         # denominator is counted and raised after the loop, as Python would:
                         # no branch out of the loop, so that it stays a SIMD loop)
                         den = s_eq_b[i, d] * rebuild_years * y[i, d]
                         zero_den += den == 0.0
                         rep_b = outstanding[i, d] / (den if den != 0.0 else 1.0)
+                        ix = np.uint64(d0 + d)  # unsigned: no negative-index wraparound
                         target = (
-                            anchor[i, d]
-                            + beta_t_b[d] * t_tot[d]
-                            - beta_f_b[d] * free
-                            + rho_b[d] * pl
-                            + rep_b
+                            target_draw(prm, ix, anchor[i, d], t_tot[d], free, pl) + rep_b
                         ) * sf
-                        nbd = bi + lam_b[d] * (target - bi) + sig_b * noise[row, d]
+                        nbd = adjust_draw(prm, ix, bi, target, sig_b, noise[row, d])
                         # capital_stock.accumulate uses this year's spending M = b·Y, after
                         # this year's war losses
-                        kap[i, d] = keep_k[d] * (kap[i, d] * (1.0 - lost[d])) + s_eq_b[i, d] * (
-                            bi * y[i, d]
+                        kap[i, d] = accumulate(
+                            kap[i, d] * (1.0 - lost[d]), bi * y[i, d], delta[ix], s_eq_b[i, d]
                         )
                         b[i, d] = min(ceiling, max(floor, nbd))
                     if zero_den:
                         raise ZeroDivisionError("war_feedback.replacement_burden: s·R·Y is 0")
                 else:
-                    for d in range(nb):  # capital_stock.accumulate
-                        kap[i, d] = keep_k[d] * (kap[i, d] * (1.0 - lost[d])) + s_eq_b[i, d] * (
-                            b[i, d] * y[i, d]
+                    for d in range(nb):
+                        kap[i, d] = accumulate(
+                            kap[i, d] * (1.0 - lost[d]), b[i, d] * y[i, d],
+                            delta[np.uint64(d0 + d)], s_eq_b[i, d],
                         )
                 # --- energy_dependence, economy
                 gf = gdp_f[k + 1, i]
                 row = 2 * nt + nr + i
                 for d in range(nb):
-                    rate = min(1.0, max(0.0, e_r0 + e_rc * (1.0 - cred[i, d]) + e_rt * thr_i[0, d]))
-                    gm = gas[i, d] * (1.0 - rate)
+                    rate = energy_decline(cred[i, d], thr_i[ea, d], e_r0, e_rc, e_rt)
+                    gm = energy_update(gas[i, d], min(1.0, max(0.0, rate)))
                     gas[i, d] = gm * ef
                     # war_feedback.energy_gdp_factor: a gas cut-off costs GDP
-                    cut = gm * (1.0 - ef)
-                    gfac = 1.0 - e_gdp * cut if math.isfinite(cut) else 1.0
-                    gr = max(growth_b[i, d] + growth_sd * noise[row, d], -0.95)
+                    cut = cut_share(gm, ef)
+                    gfac = gdp_factor(cut, e_gdp) if math.isfinite(cut) else 1.0
+                    gr = max(growth_rate(growth_b[i, d], growth_sd, noise[row, d]), MIN_GROWTH)
                     y[i, d] = y[i, d] * (1.0 + gr) * gf * gfac
             if not last:
                 # --- this year's wars: a US surge and remembered intent in the years after
@@ -1091,15 +1085,78 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
 # specialises it): ``run_kernel`` for any number of draws in blocks of ``block``;
 # ``run_kernel_one`` for a single draw (the deterministic central case), where block and draw
 # count are the constant 1, so every loop over a block's draws is a single scalar iteration
-# (no SIMD set-up; the central path stays as fast as a draw-by-draw loop). Arguments after
-# ``block``: those of :func:`kernel_body` after ``key1``, in order.
+# (no SIMD set-up; the central path stays as fast as a draw-by-draw loop).
 @numba.njit(cache=True, nogil=True)
-def run_kernel(n, lo, mode, g0, key0, key1, block, *args):
+def run_kernel(n, lo, mode, g0, key0, key1, block, inp, keep, outs):
     """Run draws ``g0 .. g0 + n - 1`` into output rows ``lo .. lo + n - 1``."""
-    kernel_body(block, n, lo, mode, g0, key0, key1, *args)
+    kernel_body(block, n, lo, mode, g0, key0, key1, inp, keep, outs)
 
 
 @numba.njit(cache=True, nogil=True)
-def run_kernel_one(n, lo, mode, g0, key0, key1, block, *args):
+def run_kernel_one(n, lo, mode, g0, key0, key1, block, inp, keep, outs):
     """:func:`run_kernel` for ``n == 1`` (``block`` is ignored)."""
-    kernel_body(1, 1, lo, mode, g0, key0, key1, *args)
+    kernel_body(1, 1, lo, mode, g0, key0, key1, inp, keep, outs)
+
+
+# numba's on-disk cache of a function is keyed by its own source file only, but the kernel
+# inlines the mechanisms' equations from their modules: when one of those modules changes, the
+# cached kernel would silently keep the old equation. So the cache of the kernel body and of
+# its entry points is dropped whenever the sources they inline differ from those it was
+# compiled with.
+_INLINED = (
+    allocation,
+    burden_response,
+    capital_stock,
+    credibility,
+    deterrence_hazard,
+    economy,
+    energy_dependence,
+    exogenous_budgets,
+    power,
+    projection_loss,
+    threat_perception,
+    war_feedback,
+)
+
+
+def sources_digest(modules: tuple[object, ...]) -> str:
+    """sha256 of the modules' source files (what the cached kernel was compiled from)."""
+    import hashlib
+    from pathlib import Path
+
+    h = hashlib.sha256()
+    for m in modules:
+        h.update(Path(str(getattr(m, "__file__", ""))).read_bytes())
+    return h.hexdigest()
+
+
+def drop_stale_cache(entries: dict[str, object], digest: str) -> list[str]:
+    """Flush the on-disk cache of each entry point whose stamp (``<name>.sources.sha256``
+    beside numba's cache files) differs from ``digest``; return the names flushed."""
+    from pathlib import Path
+
+    flushed = []
+    for name, entry in entries.items():
+        cache = getattr(entry, "_cache", None)
+        path = getattr(cache, "_cache_path", None)
+        if cache is None or path is None:
+            continue
+        stamp = Path(path) / f"_kernel.{name}.sources.sha256"
+        try:
+            if stamp.read_text() == digest:
+                continue
+        except OSError:
+            pass
+        cache.flush()
+        flushed.append(name)
+        try:
+            stamp.write_text(digest)
+        except OSError:  # a read-only install: numba then caches elsewhere or not at all
+            pass
+    return flushed
+
+
+drop_stale_cache(
+    {"kernel_body": kernel_body, "run_kernel": run_kernel, "run_kernel_one": run_kernel_one},
+    sources_digest((*_INLINED, sys.modules[__name__.rsplit(".", 1)[0] + ".inputs"])),
+)

@@ -9,8 +9,12 @@ towards today's (see :mod:`natofutures.engine.offshore_trigger`).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
+
+from natofutures.engine.equation import equation
 
 Array = NDArray[np.float64]
 
@@ -18,6 +22,18 @@ Array = NDArray[np.float64]
 def transition_weight(years_since_t0: int, transition_years: float) -> float:
     """Fraction of the way from today's US shares to the posture's targets (0 at t0, 1 after)."""
     return float(min(1.0, max(0.0, years_since_t0 / max(transition_years, 1.0))))
+
+
+@equation
+def planned(initial: Any, target: Any, progress: Any) -> Any:
+    """The planned value on the transition path: ``initial + progress·(target − initial)``."""
+    return initial + progress * (target - initial)
+
+
+@equation
+def blend(planned_value: Any, reengage_to: Any, weight: Any) -> Any:
+    """``(1 − w)·planned + w·reengage_to``: re-engagement weight w moves a plan back."""
+    return (1.0 - weight) * planned_value + weight * reengage_to
 
 
 def us_shares(
@@ -46,13 +62,12 @@ def us_shares(
     -------
     Shares (draw, theatre): ``(1−w)·(initial + progress·(target−initial)) + w·reengage_to``.
     """
-    planned = initial + progress * (target - initial)
+    plan = planned(initial, target, progress)
     if set_to is not None:
-        planned = np.where(np.isnan(set_to), planned, set_to)
+        plan = np.where(np.isnan(set_to), plan, set_to)
     if withdrawn is not None:
-        planned = np.where(withdrawn, 0.0, planned)
-    w = reengaged[:, None]
-    return (1.0 - w) * planned[None, :] + w * reengage_to[None, :]
+        plan = np.where(withdrawn, 0.0, plan)
+    return np.asarray(blend(plan[None, :], reengage_to[None, :], reengaged[:, None]))
 
 
 def european_shares(indo_pacific_share: float, out_of_area_share: float) -> Array:

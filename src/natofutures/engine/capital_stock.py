@@ -12,9 +12,15 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from natofutures.engine.equation import equation
+
 Array = NDArray[np.float64]
 
+#: scalar parameters the kernel takes per draw (see natofutures.engine.inputs)
+PARAMETERS: tuple[str, ...] = ("capital.depreciation",)
 
+
+@equation
 def accumulate(
     capital: Array, spending: Array, depreciation: float | Array, equipment_share: Array
 ) -> Array:

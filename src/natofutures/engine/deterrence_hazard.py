@@ -9,10 +9,28 @@ h; the coalition holds with probability ``1 / (1 + (R_hold/R)^k_hold)``, rising 
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
+from natofutures.engine.equation import equation
+
 Array = NDArray[np.float64]
+
+#: scalar parameters the kernel takes per draw (see natofutures.engine.inputs)
+PARAMETERS: tuple[str, ...] = ("hazard.steepness",)
+
+
+@equation
+def hazard_draw(
+    prm: Any, d: Any, coalition: Any, adversary: Any, h0: Any, intentions: Any, ratio_half: Any
+) -> Any:
+    """h = h0·I / (1 + (C/(R*·A))^k) for an adversary with power A > 0 (k = ``hazard.steepness``
+    of draw ``d``); one power, not two. Where A = 0 the hazard is 0 (the callers' branch)."""
+    x = coalition / (ratio_half * adversary)
+    return h0 * intentions / (1.0 + x ** prm.hazard_steepness[d])
 
 
 def hazard(
@@ -23,22 +41,36 @@ def hazard(
     ratio_half: float,
     steepness: Array,
 ) -> Array:
-    """Annual deterrence-failure probability per theatre (1/yr), in [0, h0·I]."""
-    a_k = adversary**steepness
-    c_k = (coalition / ratio_half) ** steepness
-    den = a_k + c_k
-    out = np.zeros(np.broadcast(a_k, c_k, h0, intentions).shape)
-    np.divide(h0 * intentions * a_k, den, out=out, where=den > 0)
-    return out
+    """Annual deterrence-failure probability per theatre (1/yr), in [0, h0·I] (:func:`hazard_draw`;
+    0 where the adversary has no power)."""
+    has = np.asarray(adversary) > 0
+    prm = SimpleNamespace(hazard_steepness=np.asarray(steepness, dtype=float))
+    h = hazard_draw(prm, ..., coalition, np.where(has, adversary, 1.0), h0, intentions, ratio_half)
+    return np.where(has, h, 0.0)
+
+
+@equation
+def survive(survival: Any, h: Any) -> Any:
+    """Probability that deterrence has held so far, after a year of hazard h: S·(1 − h)."""
+    return survival * (1.0 - h)
 
 
 def cumulative_risk(survival: Array, h: Array) -> tuple[Array, Array]:
     """Update the survival probability and return (new survival, cumulative risk 1 − S)."""
-    s = survival * (1.0 - h)
+    s = survive(survival, h)
     return s, 1.0 - s
+
+
+@equation
+def hold(ratio: Any, ratio_half: Any, steepness: Any) -> Any:
+    """1/(1 + (R_half/R)^k) for a balance R > 0 (callers floor R at :data:`MIN_RATIO`)."""
+    return 1.0 / (1.0 + (ratio_half / ratio) ** steepness)
+
+
+#: floor of the balance in :func:`hold` (an adversary-only theatre: probability ~0, not NaN)
+MIN_RATIO = 1e-12
 
 
 def hold_probability(ratio: Array, ratio_half: float, steepness: float) -> Array:
     """Probability the coalition holds if attacked: 1/(1+(R_half/R)^k); 1 at R = inf, 0 at R = 0."""
-    r = np.maximum(ratio, 1e-12)
-    return 1.0 / (1.0 + (ratio_half / r) ** steepness)
+    return np.asarray(hold(np.maximum(ratio, MIN_RATIO), ratio_half, steepness))

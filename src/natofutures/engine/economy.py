@@ -5,10 +5,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
+from natofutures.engine.equation import equation
+
 Array = NDArray[np.float64]
+
+#: floor of the annual growth rate (GDP stays positive)
+MIN_GROWTH = -0.95
+
+
+@equation
+def growth_rate(growth: Any, growth_sd: Any, eps: Any) -> Any:
+    """g_i + σ_g·ε (1/yr), before the floor :data:`MIN_GROWTH` (the callers')."""
+    return growth + growth_sd * eps
 
 
 def grow(gdp: Array, growth: Array, growth_sd: float | Array, eps: Array) -> Array:
@@ -27,5 +40,5 @@ def grow(gdp: Array, growth: Array, growth_sd: float | Array, eps: Array) -> Arr
 
     Source: IMF WEO October 2025 medium-term projections (``economy.growth.*``).
     """
-    rate = np.maximum(growth + growth_sd * eps, -0.95)
+    rate = np.maximum(growth_rate(growth, growth_sd, eps), MIN_GROWTH)
     return gdp * (1.0 + rate)

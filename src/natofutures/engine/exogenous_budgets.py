@@ -13,8 +13,12 @@ burden, no lower than the path's and no higher than ``us.burden_ceiling``, at wh
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
+
+from natofutures.engine.equation import equation
 
 Array = NDArray[np.float64]
 
@@ -31,9 +35,20 @@ def dated_values(path: dict[int, float], years: Array | list[int]) -> Array:
     return np.interp(np.asarray(years, dtype=float), keys, [path[y] for y in keys])
 
 
+@equation
 def burden(burden0: Array, multiplier: Array, scale: Array) -> Array:
     """b[t] = b[t0]·path(t)·scale."""
     return burden0 * multiplier * scale
+
+
+@equation
+def required_burden(
+    target: Any, adversary: Any, coalition_others: Any, per_unit: Any, capital: Any,
+    omega: Any, gdp: Any,
+) -> Any:
+    """The burden b with ``(C + u·(K + ω·b·Y)) / A = target``: ``((target·A − C)/u − K)/(ω·Y)``
+    for a US delivery per unit of power ``u = a·φ·π > 0`` (fraction of GDP)."""
+    return ((target * adversary - coalition_others) / per_unit - capital) / (omega * gdp)
 
 
 def solved_us_burden(
@@ -60,6 +75,6 @@ def solved_us_burden(
     """
     per_unit = share * factor * ppp
     safe = np.where(per_unit > 0, per_unit, 1.0)
-    need = ((target * adversary - coalition_others) / safe - capital) / (omega * gdp)
+    need = required_burden(target, adversary, coalition_others, safe, capital, omega, gdp)
     need = np.where(per_unit > 0, need, path_burden)
     return np.maximum(path_burden, np.minimum(ceiling, need))

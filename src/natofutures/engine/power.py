@@ -12,9 +12,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from natofutures.engine.equation import equation
+
 Array = NDArray[np.float64]
 
 
+@equation
 def military_power(
     capital: Array, spending: Array, ppp_multiplier: Array, current_weight: float
 ) -> Array:

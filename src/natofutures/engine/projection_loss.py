@@ -11,7 +11,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from natofutures.engine.equation import equation
+
 Array = NDArray[np.float64]
+
+#: scalar parameters the kernel takes per draw (see natofutures.engine.inputs)
+PARAMETERS: tuple[str, ...] = ("projection.decay_km",)
 EARTH_RADIUS_KM = 6371.0088
 
 
@@ -24,6 +29,7 @@ def great_circle_km(lat1: Array, lon1: Array, lat2: Array, lon2: Array) -> Array
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
+@equation
 def delivery_factor(distance_km: Array, forward_presence: Array, decay_km: float | Array) -> Array:
     """``exp(−(1−f)·dist/D)``: share of power that arrives in a theatre."""
     return np.exp(-(1.0 - forward_presence) * distance_km / decay_km)

@@ -43,7 +43,10 @@ from natofutures.engine import (
     war_feedback,
 )
 from natofutures.engine.baseline import Baseline, default_baseline
+from natofutures.engine.equation import COLUMN
+from natofutures.engine.inputs import EUROPE, INDO_PACIFIC, KernelInputs, per_draw
 from natofutures.engine.shocks import compile_shocks
+from natofutures.engine.variables import BOOL_VARIABLES, OUT_NAMES, VARIABLES, Outputs
 from natofutures.errors import InputError, ScenarioError
 from natofutures.parameters import load_yaml
 from natofutures.scenario import (
@@ -67,78 +70,6 @@ MAX_DRAWS = 10_000_000
 INTENTION_SLOTS = ("RUS", "CHN", "IRN", "BLR", "PRK")
 RESPONDER_EXTRA = ("CAN",)
 
-#: output variables: name -> (dims after draw/year, units, description)
-VARIABLES: dict[str, tuple[tuple[str, ...], str, str]] = {
-    "gdp": (("country",), "billion constant-2015 US$", "real GDP Y"),
-    "burden": (("country",), "fraction of GDP", "defence burden b (SIPRI definition)"),
-    "spending": (("country",), "billion constant-2015 US$", "defence spending M = b·Y"),
-    "capital": (("country",), "billion constant-2015 US$", "military capital stock K"),
-    "power": (
-        ("country",),
-        "billion constant-2015 US$ (PPP-adjusted capital equivalent)",
-        "military power P = π(K + ωM)",
-    ),
-    "delivered": (
-        ("country", "theatre"),
-        "billion constant-2015 US$ (PPP-adjusted capital equivalent)",
-        "power delivered to each theatre",
-    ),
-    "coalition_power": (
-        ("theatre",),
-        "billion constant-2015 US$ (PPP-adjusted capital equivalent)",
-        "coalition's delivered power",
-    ),
-    "adversary_power": (
-        ("theatre",),
-        "billion constant-2015 US$ (PPP-adjusted capital equivalent)",
-        "adversaries' delivered power incl. aligned support",
-    ),
-    "balance": (("theatre",), "ratio", "theatre balance R = coalition / adversary"),
-    "hazard": (("theatre",), "probability per year", "annual probability that deterrence fails"),
-    "cumulative_risk": (("theatre",), "probability", "1 − Π(1 − h) from t0 to the year"),
-    "war_started": (
-        ("theatre",),
-        "bool",
-        "a war starts in the theatre this year (sampled per draw; False in the central case)",
-    ),
-    "hold_probability": (
-        ("theatre",),
-        "probability",
-        "probability the coalition holds if attacked",
-    ),
-    "coalition_holds": (
-        ("theatre",),
-        "bool",
-        "False only if a war started this year and the coalition did not hold",
-    ),
-    "threat": (
-        ("country", "adversary"),
-        "index (relative)",
-        "perceived threat T = power·proximity·offensive·intentions",
-    ),
-    "intentions": (("adversary",), "index 0..1", "adversary's aggressive intentions I"),
-    "credibility": (
-        ("country",),
-        "index 0..1",
-        "ally's perceived credibility of US protection (NaN for non-allies and the US)",
-    ),
-    "us_allocation": (("theatre",), "share of US power", "US theatre allocation shares"),
-    "us_forward_presence": (("theatre",), "fraction", "US forward-presence fraction f"),
-    "us_share_europe": ((), "fraction", "US share of NATO power delivered to Europe (u)"),
-    "europe_burden": ((), "fraction of GDP", "European allies' aggregate burden ΣM/ΣY"),
-    "reengaged": (
-        (),
-        "bool",
-        "the offshore-balancing trigger has fired (US re-engaging in Europe)",
-    ),
-    "energy_dependence": (
-        ("country",),
-        "fraction of gas imports",
-        "share of gas imports from Russia (NaN without data)",
-    ),
-    "alignment": ((), "index 0..1", "Russia–China alignment"),
-}
-BOOL_VARIABLES = {"war_started", "coalition_holds", "reengaged"}
 
 
 # --------------------------------------------------------------------------- parameters
@@ -357,12 +288,12 @@ def _param_normals(seed: int, lo: int, hi: int, n_unc: int) -> Array:
 # --------------------------------------------------------------------------- the loop
 CENTRAL_CACHE_SIZE = 64
 #: kernel inputs of central-case runs: (canonical scenario JSON, baseline, years) -> args
-_CENTRAL_ARGS: dict[tuple[str, Baseline, tuple[int, ...]], tuple[object, ...]] = {}
+_CENTRAL_ARGS: dict[tuple[str, Baseline, tuple[int, ...]], KernelInputs] = {}
 _CENTRAL_LOCK = threading.Lock()
 
 
 def _call_kernel(
-    args: tuple[object, ...],
+    inputs: KernelInputs,
     n: int,
     lo: int,
     mode: int,
@@ -377,19 +308,19 @@ def _call_kernel(
     nothing but speed (results are bit-identical for any block). A single draw (the central
     case) takes the kernel's scalar entry point.
     """
-    from natofutures.engine._kernel import BLOCK, OUT_NAMES, run_kernel, run_kernel_one
+    from natofutures.engine import _kernel
 
-    outs = []
-    keep_flags = np.zeros(len(OUT_NAMES), dtype=np.bool_)
-    for j, name in enumerate(OUT_NAMES):
-        if name in keep:
-            keep_flags[j] = True
-            outs.append(out[name])
-        else:
-            outs.append(_dummy_out(name))
+    outs = Outputs._make([out[v] if v in keep else _dummy_out(v) for v in OUT_NAMES])
+    flags = _keep_flags(frozenset(keep))
     k0, k1 = _seed_key(seed)
-    kernel: Callable[..., None] = run_kernel_one if n == 1 else run_kernel
-    kernel(n, lo, mode, g0, k0, k1, BLOCK, *args, keep_flags, tuple(outs))
+    kernel: Callable[..., None] = _kernel.run_kernel_one if n == 1 else _kernel.run_kernel
+    kernel(n, lo, mode, g0, k0, k1, _kernel.BLOCK, inputs, flags, outs)
+
+
+@lru_cache(maxsize=64)
+def _keep_flags(keep: frozenset[str]) -> tuple[bool, ...]:
+    """The kernel's keep-flags: an :data:`Outputs` record of bools."""
+    return Outputs._make(v in keep for v in OUT_NAMES)
 
 
 @cache
@@ -444,8 +375,9 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
     mc = mode != 0
     k0, k1 = _seed_key(seed)
 
+    cols = per_draw(p.get, n)  # the mechanisms' declared per-draw parameters
     plan = compile_shocks(sc.shocks, years, list(b.iso3), list(INTENTION_SLOTS), list(THEATRES))
-    pledges = _pledges()
+    pledge_path = np.array([burden_response.pledge_in_force(y, _pledges()) for y in years])
 
     # --- parameters as arrays
     growth = p.per_country("economy.growth", b.iso3)
@@ -463,7 +395,6 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
     decay = p.col("projection.decay_km")[:, :, None]  # (draw,1,1)
     h0 = np.hstack(np.broadcast_arrays(*[p.col(f"hazard.h0.{t}") for t in THEATRES]))
     r_half = p.f("hazard.ratio_half")
-    steep = p.col("hazard.steepness")
     hold_half, hold_k = p.f("hazard.hold_ratio_half"), p.f("hazard.hold_steepness")
     offensive = p.per_country("threat.offensive", tuple(b.iso3[i] for i in st.threat_idx))
     d_t = p.col("threat.distance_decay_km")[:, :, None]
@@ -476,11 +407,9 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
         p.f("threat.sea_border_bonus"),
     )
     p_ref, w_p = p.f("threat.reference_power"), p.f("threat.power_exponent")
-    beta_t, beta_f = p.col("burden.threat_response"), p.col("burden.free_riding")
-    lam, rho = p.col("burden.adjustment_speed"), p.col("burden.pledge_compliance")
     sig_b, size_eff = p.f("burden.noise_sd"), p.f("burden.size_effect")
     floor, ceiling = p.f("burden.floor"), p.f("burden.ceiling")
-    c_prior, mu = p.f("credibility.prior"), p.col("credibility.speed")
+    c_prior = p.f("credibility.prior")
     guarantee, resolve = p.f("us.guarantee"), p.f("us.resolve")
     # levers
     us_init = np.array([p.f(f"allocation.us_initial.{t}") for t in THEATRES])
@@ -578,6 +507,13 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
         [INTENTION_SLOTS.index(b.iso3[i]) for i in st.threat_idx], dtype=np.int64
     )
 
+    advs = [b.iso3[i] for i in st.threat_idx]
+    if energy_dependence.SUPPLIER not in advs:
+        raise ScenarioError(
+            f"threat_adversaries: value {advs!r} not allowed; expected "
+            f"{energy_dependence.SUPPLIER!r} among them (the gas supplier of energy_dependence)"
+        )
+    energy_adv = advs.index(energy_dependence.SUPPLIER)
     resp = st.responders
     size_w = burden_response.size_weight(b.gdp0[resp], size_eff)
     k_state = capital_stock.initial_stock(hist, delta, s_eq)
@@ -608,36 +544,93 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
         nato_flag[st.nato] = True
         resp_pos = np.full(nc, -1, dtype=np.int64)
         resp_pos[resp] = np.arange(len(resp))
-        args = (
-            resp_pos,
-            b.gdp0.astype(float), b.burden0.astype(float), bn(k_state, (n, nc)), gas0,
-            bn(growth, (n, nc)), growth_sd, bn(s_eq, (n, nc)), bn(delta, (n,)), bn(ppp, (n, nc)),
-            omega, shares0, st.theatre_dist, bn(decay.reshape(-1), (n,)), st.coal, st.adv, st.us,
-            is_resp, flag, nato_flag, nonally, size_full,
-            us_init, us_target, f_init, f_target, progress_y, plan.withdrawal,
-            st.supporter, support, bn(align, (n, ny)),
-            base_int, bn(int_scale, (n, len(INTENTION_SLOTS))), plan.intentions,
-            st.principal_slot, st.threat_idx, threat_slots,
-            bn(h0, (n, nt)), r_half, bn(steep.reshape(-1), (n,)), hold_half, hold_k, plan.war,
-            bn(prox, (n, nc, len(st.threat_idx))), bn(offensive, (n, len(st.threat_idx))),
-            p_ref, w_p,
-            bn(beta_t.reshape(-1), (n,)), bn(beta_f.reshape(-1), (n,)), bn(lam.reshape(-1), (n,)),
-            bn(rho.reshape(-1), (n,)), sig_b, floor, ceiling,
-            np.array([burden_response.pledge_in_force(y, pledges) for y in years]),
-            c_prior, bn(mu.reshape(-1), (n,)), guarantee, resolve,
-            off_on, off_thr, off_years, off_lag,
-            e_r0, e_rc, e_rt, plan.energy_factor,
-            exo, path_mult, scale, plan.spending_factor, plan.gdp_factor,
-            plan.us_share, plan.us_forward, us_member,
-            loss_win, loss_lose, us_surge, surge_years, int_after, memory_years, rebuild_years,
-            e_gdp, solve_ratio, us_ceiling,
-        )  # fmt: skip
+        inputs = KernelInputs(
+            per_draw=cols,
+            gdp0=b.gdp0.astype(float),
+            burden0=b.burden0.astype(float),
+            capital0=bn(k_state, (n, nc)),
+            energy0=gas0,
+            us=st.us,
+            responder_position=resp_pos,
+            is_responder=is_resp,
+            is_european_ally=flag,
+            is_nato=nato_flag,
+            is_exogenous=exo,
+            no_credibility=nonally,
+            theatre_distance_km=st.theatre_dist,
+            coalition_member=st.coal,
+            adversary_member=st.adv,
+            supporter=st.supporter,
+            principal_slot=st.principal_slot,
+            threat_country=st.threat_idx,
+            threat_slot=threat_slots,
+            energy_adversary=energy_adv,
+            us_in_coalition=us_member,
+            allocation_shares=shares0,
+            burden_size_weight=size_full,
+            transition_progress=progress_y,
+            pledge=pledge_path,
+            economy_growth=bn(growth, (n, nc)),
+            capital_equipment_share=bn(s_eq, (n, nc)),
+            power_ppp_multiplier=bn(ppp, (n, nc)),
+            budgets_scale=scale,
+            hazard_h0=bn(h0, (n, nt)),
+            threat_proximity=bn(prox, (n, nc, len(st.threat_idx))),
+            threat_offensive=bn(offensive, (n, len(st.threat_idx))),
+            intentions_scale=bn(int_scale, (n, len(INTENTION_SLOTS))),
+            alignment=bn(align, (n, ny)),
+            economy_growth_sd=growth_sd,
+            power_current_weight=omega,
+            allocation_us_initial=us_init,
+            us_allocation=us_target,
+            allocation_us_initial_forward_presence=f_init,
+            us_forward_presence=f_target,
+            alignment_support_share=support,
+            intentions=base_int,
+            hazard_ratio_half=r_half,
+            hazard_hold_ratio_half=hold_half,
+            hazard_hold_steepness=hold_k,
+            threat_reference_power=p_ref,
+            threat_power_exponent=w_p,
+            burden_noise_sd=sig_b,
+            burden_floor=floor,
+            burden_ceiling=ceiling,
+            credibility_prior=c_prior,
+            us_guarantee=guarantee,
+            us_resolve=resolve,
+            offshore_enabled=off_on,
+            offshore_threshold=off_thr,
+            offshore_trigger_years=off_years,
+            offshore_lag=off_lag,
+            energy_base_rate=e_r0,
+            energy_credibility_rate=e_rc,
+            energy_threat_rate=e_rt,
+            energy_gdp_loss_per_share=e_gdp,
+            budgets_path_multiplier=path_mult,
+            war_loss_winner=loss_win,
+            war_loss_loser=loss_lose,
+            war_us_surge=us_surge,
+            war_surge_years=surge_years,
+            war_intentions_after=int_after,
+            war_memory_years=memory_years,
+            war_rebuild_years=rebuild_years,
+            us_solve_ratio_indo_pacific=solve_ratio,
+            us_burden_ceiling=us_ceiling,
+            shock_withdrawal=plan.withdrawal,
+            shock_intentions=plan.intentions,
+            shock_war=plan.war,
+            shock_energy_factor=plan.energy_factor,
+            shock_spending_factor=plan.spending_factor,
+            shock_gdp_factor=plan.gdp_factor,
+            shock_us_share=plan.us_share,
+            shock_us_forward=plan.us_forward,
+        )
         if cache_key is not None:
             with _CENTRAL_LOCK:
-                _CENTRAL_ARGS[cache_key] = args
+                _CENTRAL_ARGS[cache_key] = inputs
                 while len(_CENTRAL_ARGS) > CENTRAL_CACHE_SIZE:
                     _CENTRAL_ARGS.pop(next(iter(_CENTRAL_ARGS)))
-        _call_kernel(args, n, lo, mode, g0, seed, keep, out)
+        _call_kernel(inputs, n, lo, mode, g0, seed, keep, out)
         return
 
     # --- initial state (reference implementation with the mechanism modules)
@@ -668,7 +661,8 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
         progress = allocation.transition_weight(k, t_years)
         if k > 0:
             b_state[:, exo] = (
-                b.burden0[exo] * path_mult[k, exo] * scale[:, exo] * plan.spending_factor[k, exo]
+                exogenous_budgets.burden(b.burden0[exo], path_mult[k, exo], scale[:, exo])
+                * plan.spending_factor[k, exo]
             )
         m_state = b_state * y_state
         p_state = power.military_power(k_state, m_state, ppp, omega)
@@ -695,7 +689,7 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
         alignment = np.broadcast_to(alignment, (n,))
         has_sup = st.supporter >= 0
         if solve_ratio > 0 and k > 0:
-            ip = THEATRES.index("indo_pacific")
+            ip = INDO_PACIFIC
             others = st.coal[:, ip].copy()
             others[st.us] = 0.0
             adv_ip = deliv[:, :, ip] @ st.adv[:, ip]
@@ -729,7 +723,12 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
         override = plan.intentions[k]
         intent = np.where(np.isnan(override)[None, :], intent, override[None, :])
         intent = war_feedback.intentions_floor(intent, memory_left > 0, int_after)
-        h = deterrence_hazard.hazard(coal, adv, h0, intent[:, st.principal_slot], r_half, steep)
+        has_adv = adv > 0
+        h = deterrence_hazard.hazard_draw(
+            cols, COLUMN, coal, np.where(has_adv, adv, 1.0), h0, intent[:, st.principal_slot],
+            r_half,
+        )
+        h = np.where(has_adv, h, 0.0)
         survival, cum = deterrence_hazard.cumulative_risk(survival, h)
         p_hold = deterrence_hazard.hold_probability(ratio, hold_half, hold_k)
         if mc:
@@ -744,13 +743,12 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
         )
         threat = comps.total()
         t_total = threat.sum(axis=2)
-        us_eu = deliv[:, st.us, 0]
-        nato_eu = deliv[:, st.nato, 0].sum(axis=1)
+        us_eu = deliv[:, st.us, EUROPE]
+        nato_eu = deliv[:, st.nato, EUROPE].sum(axis=1)
         u_act = np.divide(us_eu, nato_eu, out=np.zeros(n), where=nato_eu > 0)
         if u0 is None:
             u0 = u_act.copy()
-        res_eff = resolve + weight * (1 - resolve)
-        u_perc = res_eff * u_act + (1 - res_eff) * u0
+        u_perc = credibility.believed(credibility.effective(resolve, weight), u_act, u0)
 
         # --- record year k
         rec = {
@@ -787,37 +785,24 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
 
         # --- update to year k+1
         counter, new_trig, weight = offshore_trigger.step(
-            counter, triggered, weight, ratio[:, 0], off_on, off_thr, off_years, off_lag
+            counter, triggered, weight, ratio[:, EUROPE], off_on, off_thr, off_years, off_lag
         )
         triggered = new_trig
-        g_eff = guarantee + weight * (1 - guarantee)
-        r_eff = resolve + weight * (1 - resolve)
-        c_target = credibility.target(r_eff, g_eff, c_prior)[:, None]
-        c_state = credibility.update(c_state, c_target, mu)
+        g_eff = credibility.effective(guarantee, weight)
+        c_target = credibility.believed(credibility.effective(resolve, weight), g_eff, c_prior)
+        c_state = credibility.update_draw(cols, COLUMN, c_state, c_target[:, None])
         lost = war_feedback.side_losses(
             war, holds, shares, st.coal, st.adv, loss_win, loss_lose
         )
         outstanding = war_feedback.outstanding_losses(outstanding, k_state, lost, rebuild_years)
-        free = size_w[None, :] * c_state[:, resp] * u_perc[:, None]
+        free = burden_response.free_riding(size_w[None, :], c_state[:, resp], u_perc[:, None])
         if anchor is None:
-            free0 = size_w[None, :] * c_prior * u0[:, None]
-            anchor = burden_response.anchor(
-                b.burden0[resp][None, :],
-                t_total[:, resp],
-                free0,
-                burden_response.pledge_in_force(years[0], pledges),
-                beta_t,
-                beta_f,
-                rho,
+            anchor = burden_response.anchor_draw(
+                cols, COLUMN, b.burden0[resp][None, :], t_total[:, resp], size_w[None, :],
+                c_prior, u0[:, None], pledge_path[0],
             )
-        target = burden_response.target_burden(
-            anchor,
-            t_total[:, resp],
-            free,
-            burden_response.pledge_in_force(year + 1, pledges),
-            beta_t,
-            beta_f,
-            rho,
+        target = burden_response.target_draw(
+            cols, COLUMN, anchor, t_total[:, resp], free, pledge_path[k + 1]
         )
         replace = war_feedback.replacement_burden(
             outstanding[:, resp],
@@ -826,10 +811,11 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
             rebuild_years,
         )
         target = (target + replace) * plan.spending_factor[k + 1, resp][None, :]
-        b_state[:, resp] = burden_response.adjust(
-            b_state[:, resp], target, lam, sig_b, dyn[:, k, 2 * nt : 2 * nt + nr], floor, ceiling
+        moved = burden_response.adjust_draw(
+            cols, COLUMN, b_state[:, resp], target, sig_b, dyn[:, k, 2 * nt : 2 * nt + nr]
         )
-        rate = energy_dependence.decline_rate(c_state, threat[:, :, 0], e_r0, e_rc, e_rt)
+        b_state[:, resp] = np.clip(moved, floor, ceiling)
+        rate = energy_dependence.decline_rate(c_state, threat[:, :, energy_adv], e_r0, e_rc, e_rt)
         e_mid = energy_dependence.update(e_state, rate)
         e_state = e_mid * plan.energy_factor[k + 1]
         k_state = capital_stock.accumulate(k_state * (1.0 - lost), m_state, delta[:, None], s_eq)
@@ -1154,9 +1140,11 @@ def threat_decomposition(
     )
     offensive = p.per_country("threat.offensive", tuple(advs))[0]
     at = ds.sel(year=int(yr)).isel(draw=0)
-    pw = (
-        at["power"].sel(country=advs).to_numpy().astype(float) / p.f("threat.reference_power")
-    ) ** p.f("threat.power_exponent")
+    pw = threat_perception.power_term(
+        at["power"].sel(country=advs).to_numpy().astype(float),
+        p.f("threat.reference_power"),
+        p.f("threat.power_exponent"),
+    )
     intent = at["intentions"].to_numpy().astype(float)
     rows = []
     for c in sel:

@@ -15,13 +15,28 @@ References: Walt, S. M. (1987), The Origins of Alliances, Cornell UP, ch. 2.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
+from natofutures.engine.equation import equation
+
 Array = NDArray[np.float64]
 COMPONENTS: tuple[str, ...] = ("power", "proximity", "offensive", "intentions")
+
+
+@equation
+def power_term(power: Any, reference: Any, exponent: Any) -> Any:
+    """(P_j / P_ref)^w of an adversary's power P_j ≥ 0 (callers floor P at 0)."""
+    return (power / reference) ** exponent
+
+
+@equation
+def severity(power: Any, offensive: Any, intentions: Any) -> Any:
+    """power × offensive × intentions: an adversary's threat before proximity (multiplied in
+    this order, then by each country's proximity)."""
+    return power * offensive * intentions
 
 
 class ThreatComponents(NamedTuple):
@@ -33,8 +48,8 @@ class ThreatComponents(NamedTuple):
     intentions: Array
 
     def total(self) -> Array:
-        """T = power × proximity × offensive × intentions."""
-        return self.power * self.proximity * self.offensive * self.intentions
+        """T = power × offensive × intentions × proximity (:func:`severity` × proximity)."""
+        return np.asarray(severity(self.power, self.offensive, self.intentions) * self.proximity)
 
 
 def proximity(
@@ -67,7 +82,7 @@ def components(
     offensive : O[j] (adversary,) or (draw, adversary).
     intentions : I[j,t] (draw, adversary) in [0, 1].
     """
-    pw = (np.maximum(adversary_power, 0.0) / reference_power) ** exponent
+    pw = power_term(np.maximum(adversary_power, 0.0), reference_power, exponent)
     return ThreatComponents(
         power=pw[:, None, :],
         proximity=prox if prox.ndim == 3 else prox[None, :, :],

@@ -31,8 +31,12 @@ same order.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
+
+from natofutures.engine.equation import equation
 
 Array = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -67,10 +71,17 @@ def side_losses(
     return np.minimum(loss, 1.0)
 
 
+@equation
+def carried_losses(outstanding: Any, kept: Any, lost: Any, capital: Any) -> Any:
+    """Capital still to be replaced: last year's times the share not yet replaced
+    ``kept = 1 − 1/R``, plus this year's losses ``lost·K`` (billion constant-2015 US$)."""
+    return outstanding * kept + lost * capital
+
+
 def outstanding_losses(outstanding: Array, capital: Array, lost: Array, years: float) -> Array:
     """Capital still to be replaced (billion constant-2015 US$): last year's, less the 1/R
     a year replaced, plus this year's losses ``lost·K`` (``lost`` from :func:`side_losses`)."""
-    return outstanding * (1.0 - 1.0 / years) + lost * capital
+    return np.asarray(carried_losses(outstanding, 1.0 - 1.0 / years, lost, capital))
 
 
 def replacement_burden(
@@ -113,5 +124,17 @@ def energy_gdp_factor(share_before_cut: Array, cut_factor: float, loss_per_share
     ``cut_factor``: the share kept (``1 − factor`` of the ``energy_cutoff`` shock);
     ``loss_per_share``: GDP fraction lost per unit of import share cut.
     """
-    cut = share_before_cut * (1.0 - cut_factor)
-    return np.where(np.isfinite(cut), 1.0 - loss_per_share * cut, 1.0)
+    cut = cut_share(share_before_cut, cut_factor)
+    return np.where(np.isfinite(cut), gdp_factor(cut, loss_per_share), 1.0)
+
+
+@equation
+def cut_share(share_before_cut: Any, cut_factor: Any) -> Any:
+    """The gas-import share cut off: ``s·(1 − f)`` (f the share kept)."""
+    return share_before_cut * (1.0 - cut_factor)
+
+
+@equation
+def gdp_factor(cut: Any, loss_per_share: Any) -> Any:
+    """GDP level factor ``1 − e·cut`` of a finite cut share (callers keep 1 for NaN data)."""
+    return 1.0 - loss_per_share * cut
