@@ -63,7 +63,8 @@ def test_compare_report_dir(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
     [
         (("--postures", "business_as_usual,nato_9"), "postures: 'nato_9'"),
         (("--perspective", "pacifist"), "perspective: 'pacifist'"),
-        (("--weights", "bliss=2"), "unknown criterion 'bliss'"),
+        (("--weights", "bliss=2"), "criterion 'bliss' is not allowed"),
+            (("--weights", "feasibility=1"), "criterion 'feasibility' is not allowed"),
         (("--weights", "europe_risk"), "criterion=weight"),
         (("--weights", "europe_risk=x"), "'x'"),
         (("--weights", "europe_risk=0,us_cost=0"), "sum to 0"),

@@ -268,12 +268,13 @@ def model_function(
     comes from the adoption model evaluated per sample.
     """
     from natofutures.analysis import adoption, mcda
-    from natofutures.analysis.criteria import CRITERIA, CRITERION_NAMES, SIMULATED
+    from natofutures.analysis.criteria import CRITERION_NAMES, SIMULATED
+    from natofutures.data import latest_year
 
     names = [p.name for p in postures]
     paths = [u.name for u in uncertainties]
     people = adoption.stakeholders()
-    directions = np.array([CRITERIA[c].direction for c in CRITERION_NAMES], dtype=float)
+    scales = mcda.scale_matrix(CRITERION_NAMES, years=horizon - int(latest_year()))
 
     def f(x: NDArray[np.float64]) -> NDArray[np.float64]:
         sims = np.stack(
@@ -284,7 +285,7 @@ def model_function(
         if output.perspective is None:
             return full[:, :, CRITERION_NAMES.index(str(output.criterion))]
         w = np.asarray(output.perspective.vector())
-        ranks = mcda.rank(mcda.weighted_sum(full, w, directions))
+        ranks = mcda.rank(mcda.weighted_sum(full, w, scales))
         return (ranks == 1).astype(np.float64)
 
     return f, names
