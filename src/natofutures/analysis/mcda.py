@@ -91,6 +91,8 @@ class ValueScale:
     judgement: bool
     per_year: bool = False
     range: tuple[float, float] | None = None
+    #: which anchor the judgement ``range`` is about: ``"worst"`` or ``"best"``
+    range_of: str = "worst"
 
     def anchors(self, years: int = 1) -> tuple[float, float]:
         """``(worst, best)`` in the criterion's unit; per-year anchors times ``years``."""
@@ -121,7 +123,13 @@ def value_scales() -> dict[str, ValueScale]:
             judgement=bool(spec.get("judgement", False)),
             per_year=bool(spec.get("per_year", False)),
             range=(float(rng[0]), float(rng[1])) if rng else None,
+            range_of=str(spec.get("range_of", "worst")),
         )
+        if out[str(name)].range_of not in ("worst", "best"):
+            raise InputError(
+                f"value_scales.yaml: {name}: range_of {spec.get('range_of')!r} is not "
+                "allowed; expected worst or best"
+            )
     return out
 
 
