@@ -80,6 +80,12 @@ def test_compare_report_dir(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
         "compare.json", "scorecard.csv", "rankings.csv", "forecast.csv",
         "index.html", "summary.md", "figures", "tables",
     }
+    html = (target / "index.html").read_text(encoding="utf-8")
+    for text in ("cannot tell apart", "Where each difference from business as usual",
+                 "set by posture", "Value scales", "never weighted"):
+        assert text in html
+    saved = json.loads((target / "compare.json").read_text(encoding="utf-8"))
+    assert {"attribution", "value_scales", "assumptions", "decisiveness"} <= set(saved)
 
 
 @pytest.mark.parametrize(

@@ -439,7 +439,7 @@ def figure(result: RobustResult) -> Any:
         ax.bar(0, 0, color=colours[p], label=p.replace("_", " ")) for p in result.postures
     ]
     ax.legend(handles=handles, ncol=min(4, len(handles)), fontsize=8, loc="upper center",
-              bbox_to_anchor=(0.5, -0.28 if len(views) > 3 else -0.45), frameon=False)
+              bbox_to_anchor=(0.5, -0.2 if len(views) > 3 else -0.45), frameon=False)
     fig.suptitle("Who ranks first across the ensemble of futures, per perspective",
                  fontsize=11, x=0.02, ha="left")
     fig.tight_layout(rect=(0, 0, 0.86, 1))
