@@ -548,7 +548,8 @@ def sensitivity_cmd(
         "europe_risk", "--output", help="A criterion, or rank:PERSPECTIVE (who ranks first)."
     ),
     n: int | None = typer.Option(
-        None, "--n", help="SALib base sample size (default 64 for sobol, 20 for morris)."
+        None, "--n", help="SALib base sample size (default: sobol 256 for rank:, 64 for a "
+        "criterion; morris 20)."
     ),
     seed: int = typer.Option(0, "--seed", help="Seed of SALib's sampler and bootstrap."),
     horizon: int = typer.Option(2045, "--horizon", help="Last simulated year."),
@@ -571,7 +572,10 @@ def sensitivity_cmd(
         raise InputError(
             f"--method: {method!r} is not allowed; expected one of {', '.join(sens.SENS_METHODS)}"
         )
-    size = n if n is not None else (64 if method == "sobol" else 20)
+    ranking = output.strip().startswith("rank:")
+    size = n if n is not None else (
+        (256 if ranking else 64) if method == "sobol" else 20
+    )
     with _status(not as_json) as update:
         update(f"running the model on SALib's {method} sample")
         res = sens.run_model(
