@@ -1,4 +1,4 @@
-"""Attribution: Shapley values over mechanism groups sum to the difference from business as usual."""
+"""Attribution: Shapley values over mechanism groups sum to the difference from BAU."""
 
 from __future__ import annotations
 

@@ -64,6 +64,7 @@ from scipy.stats import qmc
 
 from natofutures.analysis import mcda
 from natofutures.analysis.perspectives import Perspective
+from natofutures.errors import InputError
 
 #: Posture levers whose implementation is uncertain (all fractions in [0, 1]).
 IMPLEMENTATION_LEVERS = (
@@ -138,7 +139,13 @@ def _implementation_columns(scenarios: Sequence[Any]) -> list[tuple[str, float, 
     cols = []
     for sc in scenarios:
         for lever in IMPLEMENTATION_LEVERS:
-            v = float(sc.parameter(lever))  # type: ignore[arg-type]
+            value = sc.parameter(lever)
+            if isinstance(value, dict):
+                raise InputError(
+                    f"robust: {sc.name} sets {lever} by year; expected one number (the "
+                    "implementation range is centred on it)"
+                )
+            v = float(value)
             lo, hi = max(0.0, v - IMPLEMENTATION_SPREAD), min(1.0, v + IMPLEMENTATION_SPREAD)
             cols.append((f"{sc.name}:{lever}", lo, hi))
     return cols
@@ -182,8 +189,9 @@ def simulate_ensemble(
             progress(f"simulating the ensemble for {sc.name}")
         for b in range(k):
             rows = np.flatnonzero(block == b)
+            impl_row = impl.iloc[b]
             lever_values = {
-                lever: float(impl.loc[b, f"{sc.name}:{lever}"]) for lever in IMPLEMENTATION_LEVERS
+                lever: float(impl_row[f"{sc.name}:{lever}"]) for lever in IMPLEMENTATION_LEVERS
             }
             res = simulate_samples(sc.with_overrides(lever_values), paths, values[rows], horizon)
             if crit is None:
