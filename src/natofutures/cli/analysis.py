@@ -545,7 +545,8 @@ def _plot(result: Any, directory: Path, title: str) -> list[Path]:
 def sensitivity_cmd(
     method: str = typer.Option("sobol", "--method", help="sobol (S1, ST) or morris (mu*, sigma)."),
     output: str = typer.Option(
-        "europe_risk", "--output", help="A criterion, or rank:PERSPECTIVE (who ranks first)."
+        "europe_risk", "--output",
+        help="A criterion, rank:PERSPECTIVE or rank:all (who ranks first, per perspective).",
     ),
     n: int | None = typer.Option(
         None, "--n", help="SALib base sample size (default: sobol 256 for rank:, 64 for a "
@@ -592,9 +593,23 @@ def sensitivity_cmd(
     if as_json:
         _emit_json({"output": label, "horizon": horizon, "run_id": stored, **res.to_dict()})
         return
+    outputs = list(dict.fromkeys(res.indices.index.get_level_values("output")))
+    groups: dict[str, list[str]] = {}
+    for out in outputs:  # rank:all -> one table per perspective
+        head, sep, _ = out.partition(":")
+        groups.setdefault(head if sep else label, []).append(out)
+    for group, members in groups.items():
+        console.print(_sensitivity_table(res, group, members, seed))
+    if plot is not None:
+        files = _plot(res, plot, f"Sensitivity of {label} ({res.method})")
+        console.print("wrote " + ", ".join(str(f) for f in files))
+    if stored is not None:
+        console.print(f"stored as run {stored} (natofutures runs show {stored})", style="dim")
+
+
+def _sensitivity_table(res: Any, label: str, outputs: list[str], seed: int) -> Table:
     key = res.main_index
     cols = ["S1", "ST"] if res.method == "sobol" else ["mu_star", "sigma"]
-    outputs = list(dict.fromkeys(res.indices.index.get_level_values("output")))
     t = Table(
         title=f"Sensitivity of {label} ({res.method}, {res.samples} model evaluations per "
         f"posture, seed {seed}); parameters ordered by {key} of the first posture",
@@ -603,19 +618,14 @@ def sensitivity_cmd(
     t.add_column("parameter", no_wrap=True)
     for out in outputs:
         for c in cols:
-            t.add_column(f"{out}\n{c}", justify="right")
+            t.add_column(f"{_breakable(out.partition(':')[2] or out)}\n{c}", justify="right")
     first = res.indices.loc[outputs[0]].sort_values(key, ascending=False)
     for param in first.index:
         t.add_row(
             str(param),
             *[_fmt(float(res.indices.loc[(out, param), c])) for out in outputs for c in cols],
         )
-    console.print(t)
-    if plot is not None:
-        files = _plot(res, plot, f"Sensitivity of {label} ({res.method})")
-        console.print("wrote " + ", ".join(str(f) for f in files))
-    if stored is not None:
-        console.print(f"stored as run {stored} (natofutures runs show {stored})", style="dim")
+    return t
 
 
 def _record_sensitivity(
