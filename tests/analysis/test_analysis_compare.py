@@ -219,3 +219,21 @@ def test_clearly_different_postures_are_not_called_a_tie() -> None:
     assert out.decisiveness["restrainer"]["decisive"] == (
         not (diff["p05"] <= 0 <= diff["p95"]) and abs(diff["median"]) >= 0.01
     )
+
+
+def test_attribution_is_against_business_as_usual_even_when_it_is_not_compared() -> None:
+    out = nf.compare(
+        ["division_of_labor", "global_vs_china"], draws=0, horizon=2030, smaa_samples=200,
+        perspectives=["restrainer"],
+    )
+    d = out.to_dict()
+    assert set(d["attribution"]["us_cost"]) == {"division_of_labor", "global_vs_china"}
+    for posture, att in out.attribution.items():
+        assert att.reference == "business_as_usual"
+        parts = d["attribution"]["us_cost"][posture]
+        assert sum(parts.values()) == pytest.approx(float(att.total[0]), abs=1e-9)
+    # central case: one draw, so a tie can only come from an immaterial difference
+    dec = d["decisiveness"]["restrainer"]
+    diff = dec["paired_differences"]["division_of_labor - global_vs_china"]
+    assert diff["p05"] == diff["median"] == diff["p95"]
+    assert dec["decisive"] == (abs(diff["median"]) >= 0.01)
