@@ -30,6 +30,7 @@ def test_compare_full_prints_scorecard_rankings_forecast_attribution_and_footer(
     assert code == 0
     for text in ("Verdicts", "Scorecard", "europe risk", "Rankings", "TOPSIS",
                  "Adoption forecast", "Where each difference", "set by posture",
+                 "Swing weights", "(50.0 → 0 % over horizon)",
                  "restrainer:", "seed=3", "draws=20", "scenarios:"):
         assert text in out
     assert out.index("Verdicts") < out.index("Scorecard")

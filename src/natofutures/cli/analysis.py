@@ -231,6 +231,23 @@ def _attribution_table(res: Any) -> Table:
     return t
 
 
+def _print_swings(res: Any) -> None:
+    """Each perspective's largest swing weights, with the anchors they swing between."""
+    years = int(res.run["horizon"]) - int(res.run["t0"])
+    console.print(
+        "[bold]Swing weights[/] (the worth of moving a criterion from its worst to its best "
+        "anchor; fixed scales in parameters/value_scales.yaml), largest four:",
+        highlight=False,
+    )
+    for view in res.perspectives:
+        parts = [
+            f"{_breakable(e['criterion'])} {e['weight']:.2f} "
+            f"({_fmt(e['worst'])} → {_fmt(e['best'])} {e['unit']})"
+            for e in view.swings(years)[:4]
+        ]
+        console.print(f"  [bold]{view.name}[/]: " + "; ".join(parts), highlight=False)
+
+
 def _forecast_table(forecast: Any, title: str) -> Table:
     t = Table(title=title, title_justify="left")
     t.add_column("posture")
@@ -398,6 +415,7 @@ def compare_cmd(
                 "Adoption forecast (bargaining model, status-quo bonus)",
             )
         )
+        _print_swings(res)
         if res.attribution:
             console.print(_attribution_table(res))
         console.print("[bold]Why[/] (drivers = the winner's weighted lead over the runner-up):")
