@@ -38,6 +38,15 @@ def no_box(result: Any) -> list[tuple[str, str, float]]:
     ]
 
 
+def no_box_sentence(share: float) -> str:
+    """Why a posture that sometimes ranks first has no box."""
+    from natofutures.analysis.robust import MIN_WIN_SHARE
+
+    if share < MIN_WIN_SHARE:
+        return f"ranks first in {share:.0%} of futures (under {MIN_WIN_SHARE:.0%}: not searched)"
+    return f"ranks first in {share:.0%} of futures, with no pattern PRIM can confirm"
+
+
 def evppi_sentence(e: dict[str, Any]) -> str:
     """The parameters whose EVPPI exceeds the noise floor (value points), largest first."""
     above = [(k, v) for k, v in e["parameters"].items() if v > e["noise_floor"]][:3]
@@ -66,9 +75,8 @@ def write_report(result: Any, directory: Path) -> list[Path]:
     )
     words = [{**b, "text": box_sentence(b)} for b in result.boxes]
     words += [
-        {"perspective": v, "posture": p, "coverage": share, "density": share,
-         "text": "no box: it ranks first here and there, with no pattern PRIM can find "
-                 "(coverage = density = its share of futures)"}
+        {"perspective": v, "posture": p, "coverage": 1.0, "density": share,
+         "text": "no box: it " + no_box_sentence(share)}
         for v, p, share in no_box(result)
     ]
     evppi = {v: evppi_sentence(e) for v, e in result.evppi.items()}
@@ -111,10 +119,7 @@ def _print(result: Any) -> None:
             highlight=False,
         )
     for view, p, share in no_box(result):
-        console.print(
-            f"  {view}: {p} ranks first in {share:.0%} of futures, in no box PRIM can find",
-            highlight=False,
-        )
+        console.print(f"  {view}: {p} {no_box_sentence(share)}", highlight=False)
     console.print("[bold]Worth knowing[/] (EVPPI, value points; noise floor in brackets):")
     for view, e in result.evppi.items():
         console.print(f"  {view}: {evppi_sentence(e)}", highlight=False)
