@@ -86,6 +86,9 @@ def test_json_structure_is_exactly_the_documented_one(res: Comparison) -> None:
     for parts in d["attribution"]["us_cost"].values():
         assert "set_by_posture" in parts
     assert set(d["attribution"]["us_cost"]) == set(POSTURES) - {"business_as_usual"}
+    fd = d["forecast_decisiveness"]
+    assert fd["most_likely"] == max(d["forecast"], key=d["forecast"].get)
+    assert fd["decisive"] == (abs(fd["difference"]) > 2 * fd["standard_error"])
     for view in PERSPECTIVES:
         dec = d["decisiveness"][view]
         assert dec["winner"] in POSTURES and isinstance(dec["decisive"], bool)
@@ -207,6 +210,7 @@ def test_two_postures_the_monte_carlo_cannot_tell_apart_are_reported_as_such() -
         assert d["decisiveness"][view]["decisive"] is False
         assert d["rankings"][view]["bau_twin"]["indistinguishable_from"] == ["business_as_usual"]
         assert "cannot be told apart" in out.summary[view]
+    # (the forecast can still separate them: only business_as_usual gets the status-quo bonus)
 
 
 def test_clearly_different_postures_are_not_called_a_tie() -> None:
@@ -237,3 +241,20 @@ def test_attribution_is_against_business_as_usual_even_when_it_is_not_compared()
     diff = dec["paired_differences"]["division_of_labor - global_vs_china"]
     assert diff["p05"] == diff["median"] == diff["p95"]
     assert dec["decisive"] == (abs(diff["median"]) >= 0.01)
+
+
+def test_forecast_decisiveness_known_answer() -> None:
+    # Per-draw adoption probabilities: A − B alternates +0.2 / −0.18 (mean 0.01, standard
+    # error 0.013) -> too close to call; A − B = 0.5 in every draw -> decisive.
+    swing = np.where(np.arange(200) % 2 == 0, 0.1, -0.09)
+    noisy = 0.5 + np.stack([swing, -swing], axis=1)
+    for p_adopt, expected in ((noisy, False), (np.tile([0.75, 0.25], (200, 1)), True)):
+        outcomes = np.zeros((200, 2, len(CRITERION_NAMES)))
+        outcomes[:, :, CRITERION_NAMES.index("feasibility")] = 100 * p_adopt
+        mean = p_adopt.mean(axis=0)
+        res = Comparison(
+            postures=["A", "B"], outcomes=outcomes, scorecard=pd.DataFrame(),
+            rankings=pd.DataFrame(), forecast=pd.Series(mean / mean.sum(), index=["A", "B"]),
+            perspectives=[], smaa={}, summary={}, run={},
+        )
+        assert res.forecast_decisiveness()["decisive"] is expected

@@ -128,6 +128,27 @@ class Comparison:
         } if self.scales.size else None
         return attrib.assumptions(self.attribution, spans)
 
+    def forecast_decisiveness(self) -> dict[str, Any]:
+        """Whether the Monte Carlo tells the two most likely postures apart.
+
+        The per-draw difference of their adoption probabilities (common random numbers):
+        its mean, the Monte Carlo standard error of that mean, and ``decisive`` = the mean is
+        more than two standard errors from 0.
+        """
+        p = self.outcomes[:, :, CRITERION_NAMES.index("feasibility")] / 100.0
+        order = np.argsort(-self.forecast.to_numpy(), kind="stable")
+        a, b = int(order[0]), int(order[1])
+        d = p[:, a] - p[:, b]
+        se = float(d.std(ddof=1) / np.sqrt(d.size)) if d.size > 1 else 0.0
+        mean = float(d.mean())
+        return {
+            "most_likely": self.postures[a],
+            "runner_up": self.postures[b],
+            "difference": mean,
+            "standard_error": se,
+            "decisive": bool(abs(mean) > 2.0 * se) if d.size > 1 else bool(mean != 0.0),
+        }
+
     def value_scales_dict(self) -> dict[str, dict[str, Any]]:
         """``{criterion: {"worst", "best", "unit", "anchor", "source", "judgement"}}``."""
         meta = mcda.value_scales()
@@ -210,6 +231,7 @@ class Comparison:
             "rankings": rankings,
             "forecast": {p: float(v) for p, v in self.forecast.items()},
             "feasibility_note": "feasibility is reported beside the ranking and never weighted",
+            "forecast_decisiveness": self.forecast_decisiveness(),
             "central_weights": central,
             "decisiveness": self.decisiveness,
             "value_scales": self.value_scales_dict() if self.scales.size else {},

@@ -172,11 +172,17 @@ def _verdicts(res: Any) -> None:
                 f"  {share:.0%} of its lead rests on assumptions: {', '.join(names)}",
                 highlight=False,
             )
-    top = res.forecast.idxmax()
+    fd = res.forecast_decisiveness()
+    verdict = (
+        f"Most likely: {fd['most_likely']}."
+        if fd["decisive"]
+        else f"Too close to call between {fd['most_likely']} and {fd['runner_up']} "
+        f"(difference {fd['difference']:+.1%} ± {2 * fd['standard_error']:.1%})."
+    )
     console.print(
         "[bold]Forecast[/] (which NATO emerges; bargaining model): "
         + ", ".join(f"{p} {v:.0%}" for p, v in res.forecast.sort_values(ascending=False).items())
-        + f". Most likely: {top}.",
+        + f". {verdict}",
         highlight=False,
     )
     flagged = res.assumptions()
