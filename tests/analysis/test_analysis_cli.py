@@ -23,14 +23,39 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 SMALL = ("--draws", "20", "--seed", "3", "--horizon", "2035", "--smaa-samples", "500")
 
 
-def test_compare_prints_scorecard_rankings_forecast_verdicts_and_footer(
+def test_compare_full_prints_scorecard_rankings_forecast_attribution_and_footer(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    code, out, _ = run(capsys, "compare", *SMALL, "--full")
+    assert code == 0
+    for text in ("Verdicts", "Scorecard", "europe risk", "Rankings", "TOPSIS",
+                 "Adoption forecast", "Where each difference", "set by posture",
+                 "Swing weights", "(50.0 → 0 % over horizon)",
+                 "restrainer:", "seed=3", "draws=20", "scenarios:"):
+        assert text in out
+    assert out.index("Verdicts") < out.index("Scorecard")
+
+
+def test_compare_default_opens_with_the_verdicts_on_one_80_column_screen(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from natofutures.analysis.perspectives import available
+    from natofutures.scenario import posture_names
+
     code, out, _ = run(capsys, "compare", *SMALL)
     assert code == 0
-    for text in ("Scorecard", "europe_risk", "Rankings", "TOPSIS", "Adoption forecast",
-                 "Verdicts", "restrainer:", "seed=3", "draws=20", "scenarios:"):
-        assert text in out
+    lines = out.splitlines()
+    assert lines[0].startswith("Verdicts")
+    assert "Scorecard:" not in out and "--full" in out
+    body = out[: out.index("\nrun ")].splitlines()
+    assert len(body) <= 24, "the verdicts fit on one screen"
+    assert all(len(line) <= 80 for line in lines)
+    for name in available():  # every perspective's verdict, its name never broken
+        assert f"{name}: " in out
+    winners = [line.split(": ", 1)[1].split(",")[0] for line in body
+               if line.split(":")[0] in available()]
+    assert set(winners) <= set(posture_names())
+    assert "Forecast" in out
 
 
 def test_compare_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -56,6 +81,12 @@ def test_compare_report_dir(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
         "compare.json", "scorecard.csv", "rankings.csv", "forecast.csv",
         "index.html", "summary.md", "figures", "tables",
     }
+    html = (target / "index.html").read_text(encoding="utf-8")
+    for text in ("cannot tell apart", "Where each difference from business as usual",
+                 "set by posture", "Value scales", "never weighted"):
+        assert text in html
+    saved = json.loads((target / "compare.json").read_text(encoding="utf-8"))
+    assert {"attribution", "value_scales", "assumptions", "decisiveness"} <= set(saved)
 
 
 @pytest.mark.parametrize(
@@ -63,7 +94,8 @@ def test_compare_report_dir(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
     [
         (("--postures", "business_as_usual,nato_9"), "postures: 'nato_9'"),
         (("--perspective", "pacifist"), "perspective: 'pacifist'"),
-        (("--weights", "bliss=2"), "unknown criterion 'bliss'"),
+        (("--weights", "bliss=2"), "criterion 'bliss' is not allowed"),
+            (("--weights", "feasibility=1"), "criterion 'feasibility' is not allowed"),
         (("--weights", "europe_risk"), "criterion=weight"),
         (("--weights", "europe_risk=x"), "'x'"),
         (("--weights", "europe_risk=0,us_cost=0"), "sum to 0"),

@@ -67,12 +67,32 @@ def test_json_structure_is_exactly_the_documented_one(res: Comparison) -> None:
     for view in PERSPECTIVES:
         for p in POSTURES:
             entry = d["rankings"][view][p]
-            assert set(entry) == {"rank_probabilities", "mean_rank", "weighted_sum", "topsis"}
+            assert set(entry) == {
+                "rank_probabilities", "mean_rank", "weighted_sum", "topsis",
+                "indistinguishable_from",
+            }
             assert len(entry["rank_probabilities"]) == 4
         total = sum(d["rankings"][view][p]["rank_probabilities"][0] for p in POSTURES)
         assert total == pytest.approx(1.0)
     assert set(d["forecast"]) == set(POSTURES)
     assert sum(d["forecast"].values()) == pytest.approx(1.0)
+    # fixed value scales, in each criterion's unit
+    assert set(d["value_scales"]) == set(CRITERION_NAMES)
+    for c, sc in d["value_scales"].items():
+        assert {"worst", "best", "unit"} <= set(sc)
+        assert sc["unit"] == d["criteria"][POSTURES[0]][c]["unit"]
+    # attribution: {criterion: {posture: {"set_by_posture": x, "<mechanism>": y}}}
+    assert set(d["attribution"]) == set(CRITERION_NAMES) - {"feasibility"}
+    for parts in d["attribution"]["us_cost"].values():
+        assert "set_by_posture" in parts
+    assert set(d["attribution"]["us_cost"]) == set(POSTURES) - {"business_as_usual"}
+    fd = d["forecast_decisiveness"]
+    assert fd["most_likely"] == max(d["forecast"], key=d["forecast"].get)
+    assert fd["decisive"] == (abs(fd["difference"]) > 2 * fd["standard_error"])
+    for view in PERSPECTIVES:
+        dec = d["decisiveness"][view]
+        assert dec["winner"] in POSTURES and isinstance(dec["decisive"], bool)
+        assert len(dec["paired_differences"]) == 6
 
 
 def test_every_number_is_traceable_to_the_run(res: Comparison) -> None:
@@ -127,7 +147,7 @@ def test_a_posture_file_can_be_compared(tmp_path: Path) -> None:
         ({"seed": -3}, "seed: -3"),
         ({"perspectives": ["pacifist"]}, "perspective: 'pacifist'"),
         ({"weights": "europe_risk=0"}, "sum to 0"),
-        ({"weights": "peace=1"}, "unknown criterion 'peace'"),
+        ({"weights": "peace=1"}, "criterion 'peace' is not allowed"),
         ({"postures": ["business_as_usual", "missing.yaml"]}, "does not exist"),
     ],
 )
@@ -160,3 +180,81 @@ def test_a_perspectives_smaa_does_not_depend_on_the_others() -> None:
     np.testing.assert_array_equal(
         alone.smaa["restrainer"].rank_acceptability, both.smaa["restrainer"].rank_acceptability
     )
+
+
+def test_dropping_a_posture_leaves_the_others_scores_unchanged(res: Comparison) -> None:
+    fewer = nf.compare(
+        ["business_as_usual", "division_of_labor"], draws=40, seed=5, horizon=2040,
+        smaa_samples=500, attribution=False,
+    )
+    for view in PERSPECTIVES:
+        for p in fewer.postures:
+            for col in ("weighted_sum", "topsis"):
+                assert fewer.rankings.loc[(view, p), col] == pytest.approx(
+                    res.rankings.loc[(view, p), col], abs=1e-12
+                )
+
+
+def test_two_postures_the_monte_carlo_cannot_tell_apart_are_reported_as_such() -> None:
+    from natofutures.scenario import posture
+
+    bau = posture("business_as_usual")
+    twin = bau.with_overrides({"us.resolve": 0.501}).model_copy(update={"name": "bau_twin"})
+    out = nf.compare(
+        [bau, twin], draws=30, seed=3, horizon=2035, smaa_samples=2000, attribution=False,
+        perspectives=["atlanticist", "restrainer"],
+    )
+    d = out.to_dict()
+    for view in ("atlanticist", "restrainer"):
+        assert d["decisiveness"][view]["indistinguishable"] == [["business_as_usual", "bau_twin"]]
+        assert d["decisiveness"][view]["decisive"] is False
+        assert d["rankings"][view]["bau_twin"]["indistinguishable_from"] == ["business_as_usual"]
+        assert "cannot be told apart" in out.summary[view]
+    # (the forecast can still separate them: only business_as_usual gets the status-quo bonus)
+
+
+def test_clearly_different_postures_are_not_called_a_tie() -> None:
+    out = nf.compare(
+        ["business_as_usual", "division_of_labor"], draws=30, seed=3, horizon=2035,
+        smaa_samples=2000, attribution=False, perspectives=["restrainer"],
+    )
+    pair = out.decisiveness["restrainer"]["paired_differences"]
+    diff = pair["business_as_usual - division_of_labor"]
+    assert out.decisiveness["restrainer"]["decisive"] == (
+        not (diff["p05"] <= 0 <= diff["p95"]) and abs(diff["median"]) >= 0.01
+    )
+
+
+def test_attribution_is_against_business_as_usual_even_when_it_is_not_compared() -> None:
+    out = nf.compare(
+        ["division_of_labor", "global_vs_china"], draws=0, horizon=2030, smaa_samples=200,
+        perspectives=["restrainer"],
+    )
+    d = out.to_dict()
+    assert set(d["attribution"]["us_cost"]) == {"division_of_labor", "global_vs_china"}
+    for posture, att in out.attribution.items():
+        assert att.reference == "business_as_usual"
+        parts = d["attribution"]["us_cost"][posture]
+        assert sum(parts.values()) == pytest.approx(float(att.total[0]), abs=1e-9)
+    # central case: one draw, so a tie can only come from an immaterial difference
+    dec = d["decisiveness"]["restrainer"]
+    diff = dec["paired_differences"]["division_of_labor - global_vs_china"]
+    assert diff["p05"] == diff["median"] == diff["p95"]
+    assert dec["decisive"] == (abs(diff["median"]) >= 0.01)
+
+
+def test_forecast_decisiveness_known_answer() -> None:
+    # Per-draw adoption probabilities: A − B alternates +0.2 / −0.18 (mean 0.01, standard
+    # error 0.013) -> too close to call; A − B = 0.5 in every draw -> decisive.
+    swing = np.where(np.arange(200) % 2 == 0, 0.1, -0.09)
+    noisy = 0.5 + np.stack([swing, -swing], axis=1)
+    for p_adopt, expected in ((noisy, False), (np.tile([0.75, 0.25], (200, 1)), True)):
+        outcomes = np.zeros((200, 2, len(CRITERION_NAMES)))
+        outcomes[:, :, CRITERION_NAMES.index("feasibility")] = 100 * p_adopt
+        mean = p_adopt.mean(axis=0)
+        res = Comparison(
+            postures=["A", "B"], outcomes=outcomes, scorecard=pd.DataFrame(),
+            rankings=pd.DataFrame(), forecast=pd.Series(mean / mean.sum(), index=["A", "B"]),
+            perspectives=[], smaa={}, summary={}, run={},
+        )
+        assert res.forecast_decisiveness()["decisive"] is expected

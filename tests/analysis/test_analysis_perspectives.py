@@ -33,7 +33,33 @@ def test_the_bundled_perspectives_validate() -> None:
         assert p.rationale, p.name
         assert p.concentration > 0
         assert abs(sum(p.vector()) - 1.0) < 1e-12
-        assert set(p.weights) == set(CRITERION_NAMES), f"{p.name} should weigh all 14 criteria"
+        assert set(p.weights) == set(perspectives.WEIGHTABLE), f"{p.name}: weigh all 13"
+
+
+def test_no_perspective_weights_feasibility() -> None:
+    # feasibility is derived from the other criteria: reported beside the ranking, never weighted
+    k = CRITERION_NAMES.index("feasibility")
+    for p in perspectives.load_all():
+        assert "feasibility" not in p.weights, p.name
+        assert p.vector()[k] == 0.0, p.name
+
+
+def test_a_file_that_weights_feasibility_is_rejected(tmp_path: Path) -> None:
+    f = tmp_path / "mine.yaml"
+    f.write_text("name: mine\nweights: {europe_risk: 1, feasibility: 2}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="'feasibility' cannot be weighted") as info:
+        perspectives.load(str(f))
+    assert "\n" not in str(info.value)
+
+
+def test_swings_state_weights_with_their_anchors() -> None:
+    p = perspectives.load("frontline_ally")
+    swings = p.swings(years=20)
+    assert swings[0]["criterion"] == "europe_risk"
+    assert (swings[0]["worst"], swings[0]["best"]) == (50.0, 0.0)
+    assert sum(s["weight"] for s in swings) == pytest.approx(1.0)
+    us = next(s for s in perspectives.load("restrainer").swings(20) if s["criterion"] == "us_cost")
+    assert us["worst"] == pytest.approx(0.968 * 20)  # per-year anchor over 20 years
 
 
 def test_each_perspective_puts_its_top_weight_where_the_essay_says() -> None:
@@ -59,7 +85,7 @@ def test_unknown_criterion_in_a_file_names_it_and_lists_allowed(tmp_path: Path) 
         perspectives.load(str(f))
     msg = str(info.value)
     assert "\n" not in msg
-    assert "'happiness'" in msg and "europe_risk" in msg and "feasibility" in msg
+    assert "'happiness'" in msg and "europe_risk" in msg and "feasibility" not in msg
 
 
 @pytest.mark.parametrize(
@@ -100,7 +126,7 @@ def test_parse_weights() -> None:
     [
         ("europe_risk", "criterion=weight"),
         ("europe_risk=abc", "'abc'"),
-        ("joy=1", "unknown criterion 'joy'"),
+        ("joy=1", "criterion 'joy' is not allowed"),
         ("europe_risk=0,us_cost=0", "sum to 0"),
         ("europe_risk=-2", ">= 0"),
         (",", "expected criterion=weight"),

@@ -132,3 +132,20 @@ def test_sobol_on_the_model_points_at_the_hazard_parameters() -> None:
     # Europe's war risk depends on the European hazard parameters, not on China's budget.
     assert {"hazard.h0.europe", "hazard.steepness"} & top
     assert st["budgets.scale.CHN"] < st.max()
+
+
+def test_sobol_on_who_ranks_first_with_n_256() -> None:
+    # Two postures: "B ranks first" = 1 − "A ranks first", so both outputs have the same
+    # variance decomposition; the fixed value scales make the indicator well defined.
+    res = sens.run_model(
+        "rank:all", method="sobol", n=256, seed=2, horizon=2030,
+        postures=["business_as_usual", "division_of_labor"],
+    )
+    assert res.samples == 256 * (len(sens.engine_uncertainties()) + 2)
+    outputs = set(res.indices.index.get_level_values("output"))
+    assert "liberal_internationalist:division_of_labor" in outputs
+    assert len(outputs) == 2 * 6  # every bundled perspective x posture
+    a = res.indices.loc["liberal_internationalist:business_as_usual"]
+    b = res.indices.loc["liberal_internationalist:division_of_labor"]
+    np.testing.assert_allclose(a["ST"].to_numpy(), b["ST"].to_numpy(), atol=1e-9)
+    assert np.isfinite(a["ST"]).all()

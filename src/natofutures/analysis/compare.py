@@ -5,9 +5,17 @@ posture shares its random numbers: common random numbers, so differences between
 are not noise), evaluates the 14 criteria per draw, and then
 
 - the **scorecard**: median and 90% band (5th–95th percentile) of each criterion;
-- per **perspective**: weighted-sum and TOPSIS scores of the median scorecard, SMAA-2
-  rank acceptabilities (Dirichlet weights around the perspective × outcome draws, ranked by
-  weighted sum), mean ranks and central weights;
+- per **perspective**: weighted-sum and TOPSIS scores of the median scorecard on fixed value
+  scales (``parameters/value_scales.yaml``: dropping a posture never changes another's
+  score), SMAA-2 rank acceptabilities (Dirichlet weights around the perspective × outcome
+  draws, ranked by weighted sum), mean ranks and central weights; ``feasibility`` is never
+  weighted, it is reported beside the ranking;
+- **decisiveness**: pairs of postures whose paired value difference (common random numbers,
+  central weights) cannot be told from zero, so that no ranking claims more than the Monte
+  Carlo supports;
+- **attribution**: each criterion's central-case difference from business as usual split by
+  Shapley value into the posture's mechanisms and what the posture sets directly
+  (:mod:`natofutures.analysis.attribution`);
 - the **adoption forecast** (the bargaining model of :mod:`natofutures.analysis.adoption`),
   whose per-draw probabilities are also the ``feasibility`` criterion;
 - one line per perspective: who wins and which criteria drive it.
@@ -34,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from natofutures.analysis import adoption, mcda
+from natofutures.analysis import attribution as attrib
 from natofutures.analysis import perspectives as persp
 from natofutures.analysis.criteria import CRITERIA, CRITERION_NAMES, SIMULATED, evaluate
 from natofutures.analysis.perspectives import Perspective
@@ -50,6 +59,10 @@ BAND = (5.0, 95.0)
 #: (about 35 MB per 1,000 draws of the variables the criteria need).
 MAX_DRAWS = 20_000
 MAX_SMAA_SAMPLES = 10_000_000
+#: Smallest difference in weighted value (0–1 scale, 1 = the swing from every worst anchor to
+#: every best one) that counts as a real difference between two postures. Judgement, range
+#: 0.005–0.02: one hundredth of the full swing.
+MATERIAL_DIFFERENCE = 0.01
 
 #: Engine variables the criteria read (keeps memory and time down).
 NEEDED_VARIABLES = (
@@ -99,6 +112,57 @@ class Comparison:
     run: dict[str, Any]
     stakeholders: pd.DataFrame = field(default_factory=pd.DataFrame)
     scenario_json: dict[str, str] = field(default_factory=dict)
+    #: ``(2, criteria)`` worst and best anchors of the value scales over this horizon
+    scales: np.ndarray = field(default_factory=lambda: np.zeros((2, 0)))
+    #: posture -> Shapley attribution of its central-case difference from business as usual
+    attribution: dict[str, attrib.Attribution] = field(default_factory=dict)
+    #: perspective -> :func:`decisiveness` result
+    decisiveness: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def assumptions(self) -> dict[str, list[str]]:
+        """``{criterion: [postures]}`` whose difference from business as usual is all set by
+        the posture (an assumption restated, not a result)."""
+        spans = {
+            c: float(abs(self.scales[1, j] - self.scales[0, j]))
+            for j, c in enumerate(CRITERION_NAMES)
+        } if self.scales.size else None
+        return attrib.assumptions(self.attribution, spans)
+
+    def forecast_decisiveness(self) -> dict[str, Any]:
+        """Whether the Monte Carlo tells the two most likely postures apart.
+
+        The per-draw difference of their adoption probabilities (common random numbers):
+        its mean, the Monte Carlo standard error of that mean, and ``decisive`` = the mean is
+        more than two standard errors from 0.
+        """
+        p = self.outcomes[:, :, CRITERION_NAMES.index("feasibility")] / 100.0
+        order = np.argsort(-self.forecast.to_numpy(), kind="stable")
+        a, b = int(order[0]), int(order[1])
+        d = p[:, a] - p[:, b]
+        se = float(d.std(ddof=1) / np.sqrt(d.size)) if d.size > 1 else 0.0
+        mean = float(d.mean())
+        return {
+            "most_likely": self.postures[a],
+            "runner_up": self.postures[b],
+            "difference": mean,
+            "standard_error": se,
+            "decisive": bool(abs(mean) > 2.0 * se) if d.size > 1 else bool(mean != 0.0),
+        }
+
+    def value_scales_dict(self) -> dict[str, dict[str, Any]]:
+        """``{criterion: {"worst", "best", "unit", "anchor", "source", "judgement"}}``."""
+        meta = mcda.value_scales()
+        return {
+            c: {
+                "worst": float(self.scales[0, j]),
+                "best": float(self.scales[1, j]),
+                "unit": meta[c].unit,
+                "anchor": meta[c].anchor,
+                "source": meta[c].source,
+                "judgement": meta[c].judgement,
+            }
+            for j, c in enumerate(CRITERION_NAMES)
+        }
 
     def outcomes_frame(self) -> pd.DataFrame:
         """Tidy long format: one row per draw, posture and criterion, with the unit."""
@@ -145,11 +209,15 @@ class Comparison:
             central[pe.name] = {}
             for i, p in enumerate(self.postures):
                 row = table[(pe.name, p)]
+                ties = self.decisiveness.get(pe.name, {}).get("indistinguishable", [])
                 rankings[pe.name][p] = {
                     "rank_probabilities": [float(row[f"p_rank_{r}"]) for r in range(1, n + 1)],
                     "mean_rank": float(row["mean_rank"]),
                     "weighted_sum": float(row["weighted_sum"]),
                     "topsis": float(row["topsis"]),
+                    "indistinguishable_from": sorted(
+                        {b for a, b in ties if a == p} | {a for a, b in ties if b == p}
+                    ),
                 }
                 cw = self.smaa[pe.name].central_weights[i]
                 central[pe.name][p] = (
@@ -162,7 +230,13 @@ class Comparison:
             "criteria": criteria,
             "rankings": rankings,
             "forecast": {p: float(v) for p, v in self.forecast.items()},
+            "feasibility_note": "feasibility is reported beside the ranking and never weighted",
+            "forecast_decisiveness": self.forecast_decisiveness(),
             "central_weights": central,
+            "decisiveness": self.decisiveness,
+            "value_scales": self.value_scales_dict() if self.scales.size else {},
+            "attribution": attrib.to_json(self.attribution),
+            "assumptions": self.assumptions(),
             "summary": dict(self.summary),
             "run": dict(self.run),
         }
@@ -268,6 +342,7 @@ def compare(
     status_quo_bonus: float | None = None,
     progress: Callable[[str], None] | None = None,
     scheduler: str | None = None,
+    attribution: bool = True,
 ) -> Comparison:
     """Compare alliance postures under every perspective and forecast which NATO emerges.
 
@@ -296,6 +371,9 @@ def compare(
     scheduler
         Where the draws run: ``None``/``"local"``, ``"local:N"`` or ``"tcp://HOST:PORT"``
         (see :mod:`natofutures.distributed`); results are identical on any of them.
+    attribution
+        Also attribute each posture's difference from business as usual to its mechanisms
+        (central case; ``2^groups`` engine runs per posture).
     """
 
     draws = _check_int("draws", draws, 0, MAX_DRAWS)
@@ -323,20 +401,21 @@ def compare(
 
     scorecard = _scorecard(outcomes, names)
     median = scorecard.xs("median", axis=1, level="stat")[list(CRITERION_NAMES)].to_numpy()
-    directions = np.array([CRITERIA[c].direction for c in CRITERION_NAMES], dtype=float)
+    scales = mcda.scale_matrix(CRITERION_NAMES, years=horizon - t0)
 
     rows = []
     results: dict[str, SMAAResult] = {}
     summary: dict[str, str] = {}
+    decisive: dict[str, dict[str, Any]] = {}
     for view in views:
         if progress:
             progress(f"ranking for {view.name}")
         w = np.asarray(view.vector())
-        ws = mcda.weighted_sum(median, w, directions)
-        tp = mcda.topsis(median, w, directions)
+        ws = mcda.weighted_sum(median, w, scales)
+        tp = mcda.topsis(median, w, scales)
         res = smaa(
             outcomes,
-            directions,
+            scales,
             w,
             view.concentration,
             method=SMAA_METHOD,
@@ -358,13 +437,22 @@ def compare(
             for r in range(len(names)):
                 row[f"p_rank_{r + 1}"] = res.rank_acceptability[i, r]
             rows.append(row)
-        summary[view.name] = _summary_line(view, names, median, directions, ws, res)
+        decisive[view.name] = decisiveness(outcomes, names, scales, w, res)
+        summary[view.name] = _summary_line(view, names, median, scales, ws, res,
+                                           decisive[view.name])
     rankings = pd.DataFrame(rows).set_index(["perspective", "posture"])
+    attributions: dict[str, attrib.Attribution] = {}
+    if attribution:
+        if progress:
+            progress("attributing differences to mechanisms")
+        attributions = attrib.attribute_all(scenarios, horizon=horizon)
 
     run = {
         **_provenance(seed, draws, horizon, t0, data_version, hashes),
         "smaa_samples": smaa_samples,
         "smaa_method": SMAA_METHOD,
+        "value_scales": "parameters/value_scales.yaml",
+        "material_difference": MATERIAL_DIFFERENCE,
         "status_quo_bonus": people.status_quo_bonus,
         "decisiveness": people.decisiveness,
         "perspective_weights": {
@@ -384,6 +472,9 @@ def compare(
         run=run,
         stakeholders=people.table(),
         scenario_json={sc.name: sc.canonical_json() for sc in scenarios},
+        scales=scales,
+        attribution=attributions,
+        decisiveness=decisive,
     )
 
 
@@ -548,19 +639,54 @@ def _scorecard(outcomes: np.ndarray, names: list[str]) -> pd.DataFrame:
     return pd.DataFrame(data, index=pd.Index(names, name="posture"), columns=cols)
 
 
+def decisiveness(
+    outcomes: np.ndarray,
+    names: list[str],
+    scales: np.ndarray,
+    weights: np.ndarray,
+    res: SMAAResult,
+) -> dict[str, Any]:
+    """Which postures the Monte Carlo can tell apart under one perspective.
+
+    For every pair, the paired difference of weighted value (central weights) over the draws
+    (common random numbers): median and 90% band. A pair is *indistinguishable* when the band
+    contains 0 or the median difference is below :data:`MATERIAL_DIFFERENCE`. The SMAA winner
+    is ``decisive`` only if it is distinguishable from every other posture.
+    """
+    v = mcda.weighted_sum(outcomes, weights, scales)  # (draws, postures)
+    pairs: dict[str, dict[str, float]] = {}
+    ties: list[list[str]] = []
+    for i in range(len(names)):
+        for j in range(i + 1, len(names)):
+            lo, mid, hi = np.percentile(v[:, i] - v[:, j], [BAND[0], 50.0, BAND[1]])
+            pairs[f"{names[i]} - {names[j]}"] = {
+                "median": float(mid), "p05": float(lo), "p95": float(hi)
+            }
+            if (lo <= 0.0 <= hi) or abs(mid) < MATERIAL_DIFFERENCE:
+                ties.append([names[i], names[j]])
+    winner = names[int(np.argmax(res.first_rank))]
+    return {
+        "winner": winner,
+        "decisive": not any(winner in t for t in ties),
+        "indistinguishable": ties,
+        "paired_differences": pairs,
+    }
+
+
 def _summary_line(
     view: Perspective,
     names: list[str],
     median: np.ndarray,
-    directions: np.ndarray,
+    scales: np.ndarray,
     ws: np.ndarray,
     res: SMAAResult,
+    decisive: dict[str, Any] | None = None,
 ) -> str:
-    """Who wins under ``view`` and the criteria that give it its lead over the runner-up."""
+    """Who wins under ``view``, the criteria that give it its lead, and whether it is a tie."""
     win = int(np.argmax(res.first_rank))
     others = [i for i in range(len(names)) if i != win]
     rival = max(others, key=lambda i: ws[i])
-    v = mcda.minmax_value(median, directions)
+    v = mcda.interval_value(median, scales)
     w = np.asarray(view.vector())
     contrib = w * (v[win] - v[rival])
     order = [int(j) for j in np.argsort(-contrib) if contrib[j] > 0][:3]
@@ -572,4 +698,8 @@ def _summary_line(
     )
     if against:
         line += f"; it loses most on {CRITERION_NAMES[against[0]]}"
+    tied = [b if a == names[win] else a for a, b in (decisive or {}).get("indistinguishable", [])
+            if names[win] in (a, b)]
+    if tied:
+        line += f"; but it cannot be told apart from {', '.join(tied)}"
     return line

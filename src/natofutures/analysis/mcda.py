@@ -1,14 +1,17 @@
-"""Multi-criteria decision analysis: normalisation, weighted sum and TOPSIS.
+"""Multi-criteria decision analysis: value functions on fixed scales, weighted sum, TOPSIS.
 
 Every function works on a *decision matrix* ``x`` of shape ``(..., alternatives, criteria)``:
 the trailing two axes are one matrix, any leading axes (Monte Carlo draws, SMAA samples) are
-broadcast, so a million matrices are scored in one vectorised call. ``directions`` holds
-``+1`` for a criterion where higher is better and ``-1`` where lower is better (MODEL.md
-section 4); ``weights`` has shape ``(..., criteria)``, is non-negative and is normalised to
-sum to 1 here.
+broadcast, so a million matrices are scored in one vectorised call. ``scales`` has shape
+``(2, criteria)``: row 0 the *worst* anchor, row 1 the *best* anchor of each criterion's
+interval scale (``parameters/value_scales.yaml``, :func:`value_scales`); a criterion where
+lower is better simply has ``best < worst``. ``weights`` has shape ``(..., criteria)``, is
+non-negative and is normalised to sum to 1 here; with fixed anchors they are *swing weights*.
 
-Both methods are invariant to a positive rescaling of any criterion (a change of units:
-percent instead of fraction, trillions instead of billions), which the tests check.
+The partial value ``v = (x − worst) / (best − worst)`` does not depend on which other
+alternatives are compared (unlike min–max scaling across them), so dropping an alternative
+never changes another's score, and a change of units that moves the anchors with the data
+(percent instead of fraction) leaves every score unchanged. The tests check both.
 
 References
 ----------
@@ -20,12 +23,17 @@ Approach*. Springer. doi:10.1007/978-1-4615-1495-4 (value functions, weighted su
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from natofutures.errors import InputError
+from natofutures.parameters import load_yaml
 
 FloatArray = NDArray[np.float64]
 Method = Literal["weighted_sum", "topsis"]
@@ -70,8 +78,100 @@ def normalise_weights(weights: ArrayLike) -> FloatArray:
     return w / total
 
 
+@dataclass(frozen=True)
+class ValueScale:
+    """The fixed interval scale of one criterion: value 0 at ``worst``, 1 at ``best``."""
+
+    criterion: str
+    worst: float
+    best: float
+    unit: str
+    anchor: str
+    source: str
+    judgement: bool
+    per_year: bool = False
+    range: tuple[float, float] | None = None
+    #: which anchor the judgement ``range`` is about: ``"worst"`` or ``"best"``
+    range_of: str = "worst"
+
+    def anchors(self, years: int = 1) -> tuple[float, float]:
+        """``(worst, best)`` in the criterion's unit; per-year anchors times ``years``."""
+        k = float(years) if self.per_year else 1.0
+        return self.worst * k, self.best * k
+
+
+@lru_cache(maxsize=1)
+def value_scales() -> dict[str, ValueScale]:
+    """The bundled scales of every criterion (``parameters/value_scales.yaml``)."""
+    raw = load_yaml("value_scales.yaml")
+    out: dict[str, ValueScale] = {}
+    for name, spec in raw.items():
+        worst, best = float(spec["worst"]), float(spec["best"])
+        if not (math.isfinite(worst) and math.isfinite(best)) or worst == best:
+            raise InputError(
+                f"value_scales.yaml: {name}: worst {worst!r} and best {best!r} are not "
+                "allowed; expected two different finite numbers"
+            )
+        rng = spec.get("range")
+        out[str(name)] = ValueScale(
+            criterion=str(name),
+            worst=worst,
+            best=best,
+            unit=str(spec["unit"]),
+            anchor=" ".join(str(spec.get("anchor", "")).split()),
+            source=str(spec.get("source", "")),
+            judgement=bool(spec.get("judgement", False)),
+            per_year=bool(spec.get("per_year", False)),
+            range=(float(rng[0]), float(rng[1])) if rng else None,
+            range_of=str(spec.get("range_of", "worst")),
+        )
+        if out[str(name)].range_of not in ("worst", "best"):
+            raise InputError(
+                f"value_scales.yaml: {name}: range_of {spec.get('range_of')!r} is not "
+                "allowed; expected worst or best"
+            )
+    return out
+
+
+def scale_matrix(criteria: Sequence[str], years: int = 1) -> FloatArray:
+    """``(2, criteria)`` array of worst and best anchors for ``criteria`` over ``years``."""
+    scales = value_scales()
+    missing = [c for c in criteria if c not in scales]
+    if missing:
+        raise InputError(
+            f"criteria: {', '.join(missing)} have no value scale; expected one of "
+            f"{', '.join(scales)} (parameters/value_scales.yaml)"
+        )
+    return np.array([scales[c].anchors(years) for c in criteria], dtype=np.float64).T
+
+
+def _as_scales(scales: ArrayLike, n_criteria: int) -> FloatArray:
+    s = np.asarray(scales, dtype=np.float64)
+    if s.shape != (2, n_criteria) or not np.all(np.isfinite(s)) or np.any(s[0] == s[1]):
+        raise InputError(
+            f"scales: shape {s.shape} is not allowed; expected (2, {n_criteria}) finite "
+            "worst/best anchors with worst != best"
+        )
+    return s
+
+
+def interval_value(x: ArrayLike, scales: ArrayLike) -> FloatArray:
+    """Linear partial value on fixed anchors: ``(x − worst) / (best − worst)``.
+
+    0 at the worst anchor, 1 at the best; not clipped (a value beyond an anchor extrapolates),
+    so the scale stays an interval scale. Independent of the other alternatives.
+    """
+    m = _as_matrix(x)
+    s = _as_scales(scales, m.shape[-1])
+    return (m - s[0]) / (s[1] - s[0])
+
+
 def minmax_value(x: ArrayLike, directions: ArrayLike) -> FloatArray:
-    """Linear partial value in [0, 1] across the alternatives: 1 for the best, 0 the worst.
+    """Linear partial value in [0, 1] *across the alternatives* (reference only).
+
+    Not used for rankings: it depends on which alternatives are compared and turns importance
+    weights into swing weights over whatever range the alternatives happen to span (issue
+    #16). Kept for tests and for users who ask for it explicitly.
 
     ``v = (x − min) / (max − min)`` for a benefit criterion, ``(max − x) / (max − min)`` for
     a cost criterion. A criterion on which all alternatives tie gets 0.5 for every one, so it
@@ -89,63 +189,49 @@ def minmax_value(x: ArrayLike, directions: ArrayLike) -> FloatArray:
     return np.where(tied, 0.5, value)
 
 
-def vector_normalise(x: ArrayLike) -> FloatArray:
-    """Euclidean (vector) normalisation down each criterion column, as TOPSIS uses.
+def weighted_sum(x: ArrayLike, weights: ArrayLike, scales: ArrayLike) -> FloatArray:
+    """Additive value ``Σ_c w_c · v_c(x)`` with partial values on the fixed ``scales``.
 
-    ``r_ij = x_ij / sqrt(Σ_i x_ij²)``; an all-zero column stays zero. Invariant to a positive
-    rescaling of a criterion (not to a shift, which is why criteria are defined on
-    non-negative scales).
+    Returns shape ``(..., alternatives)``: 0 if every criterion sits at its worst anchor, 1 at
+    its best. Higher is better.
     """
-    m = _as_matrix(x)
-    norm = np.sqrt(np.einsum("...ac,...ac->...c", m, m))[..., np.newaxis, :]
-    return m / np.maximum(norm, _TINY)
-
-
-def weighted_sum(x: ArrayLike, weights: ArrayLike, directions: ArrayLike) -> FloatArray:
-    """Additive value: ``Σ_c w_c · v_c(x)`` with min–max partial values. Higher is better.
-
-    Returns an array of shape ``(..., alternatives)`` in [0, 1].
-    """
-    v = minmax_value(x, directions)
+    v = interval_value(x, scales)
     w = normalise_weights(weights)
     return np.einsum("...ac,...c->...a", v, w)
 
 
-def topsis_from_normalised(
-    r: FloatArray, weights: FloatArray, directions: FloatArray
-) -> FloatArray:
-    """TOPSIS closeness from an already vector-normalised matrix (the SMAA hot path)."""
-    v = r * weights[..., np.newaxis, :]
-    hi = v.max(axis=-2, keepdims=True)
-    lo = v.min(axis=-2, keepdims=True)
-    ideal = np.where(directions > 0, hi, lo)
-    anti = np.where(directions > 0, lo, hi)
-    d_plus = np.sqrt(np.square(v - ideal).sum(axis=-1))
-    d_minus = np.sqrt(np.square(v - anti).sum(axis=-1))
+def topsis_fixed(v: FloatArray, weights: FloatArray) -> FloatArray:
+    """TOPSIS closeness from partial values ``v`` with fixed ideal (all 1) and anti-ideal (0).
+
+    ``d± = sqrt(Σ_c w_c² (v_c − ideal±_c)²)``; closeness ``d− / (d+ + d−)``.
+    """
+    wv = weights[..., np.newaxis, :]
+    d_plus = np.sqrt(np.square(wv * (v - 1.0)).sum(axis=-1))
+    d_minus = np.sqrt(np.square(wv * v).sum(axis=-1))
     total = d_plus + d_minus
-    # All alternatives identical on every weighted criterion: a tie at 0.5.
     return np.where(total > 0, d_minus / np.maximum(total, _TINY), 0.5)
 
 
-def topsis(x: ArrayLike, weights: ArrayLike, directions: ArrayLike) -> FloatArray:
-    """TOPSIS relative closeness to the ideal solution, in [0, 1]. Higher is better.
+def topsis(x: ArrayLike, weights: ArrayLike, scales: ArrayLike) -> FloatArray:
+    """TOPSIS closeness to fixed reference points, in [0, 1] inside the anchors. Higher is better.
 
-    Vector normalisation, weighting, positive ideal (best value per criterion) and negative
-    ideal (worst), Euclidean distances ``d+`` and ``d−``; closeness ``d− / (d+ + d−)``
-    (Hwang and Yoon 1981). Returns shape ``(..., alternatives)``.
+    Partial values on the fixed ``scales``, weighting, and Euclidean distances to the *fixed*
+    ideal (every criterion at its best anchor) and anti-ideal (every criterion at its worst):
+    the absolute-reference variant of TOPSIS (Hwang and Yoon 1981), which, unlike the
+    textbook version with ideals taken from the alternatives, does not change when an
+    alternative is added or dropped. Returns shape ``(..., alternatives)``.
     """
-    m = _as_matrix(x)
-    d = _as_directions(directions, m.shape[-1])
+    v = interval_value(x, scales)
     w = normalise_weights(weights)
-    return topsis_from_normalised(vector_normalise(m), w, d)
+    return topsis_fixed(v, w)
 
 
-def score(x: ArrayLike, weights: ArrayLike, directions: ArrayLike, method: Method) -> FloatArray:
+def score(x: ArrayLike, weights: ArrayLike, scales: ArrayLike, method: Method) -> FloatArray:
     """Score alternatives with ``method`` (``"weighted_sum"`` or ``"topsis"``)."""
     if method == "weighted_sum":
-        return weighted_sum(x, weights, directions)
+        return weighted_sum(x, weights, scales)
     if method == "topsis":
-        return topsis(x, weights, directions)
+        return topsis(x, weights, scales)
     raise InputError(f"method: {method!r} is not allowed; expected one of {', '.join(METHODS)}")
 
 

@@ -1,9 +1,13 @@
 """Perspectives: named, validated weightings of the 14 evaluation criteria.
 
 A perspective is a YAML file (bundled ones in ``parameters/perspectives/``, users' own
-anywhere) with the weights a school of thought puts on each criterion of MODEL.md section 4,
-a Dirichlet ``concentration`` saying how tightly its adherents agree on those weights (used
-by SMAA), and a rationale tied to the essay. Criteria a file leaves out get weight 0.
+anywhere) with the *swing weights* a school of thought puts on the criteria of MODEL.md
+section 4, a Dirichlet ``concentration`` saying how tightly its adherents agree on those
+weights (used by SMAA), and a rationale tied to the essay. Criteria a file leaves out get
+weight 0. A swing weight says how much moving a criterion from the worst to the best anchor
+of its fixed scale (``parameters/value_scales.yaml``) matters, relative to the other swings;
+:meth:`Perspective.swings` states them with their anchors. ``feasibility`` cannot be weighted:
+it is derived from the other criteria (the adoption model) and is reported beside the ranking.
 
     name: frontline_ally
     label: Frontline ally (Poland, Baltic states)
@@ -26,6 +30,10 @@ from natofutures.errors import InputError
 from natofutures.parameters import PACKAGE_DIR, list_names
 
 FOLDER = "perspectives"
+#: Criteria a perspective may not weight (reported beside the ranking instead).
+UNWEIGHTED = ("feasibility",)
+#: Criteria a perspective may weight.
+WEIGHTABLE = tuple(c for c in CRITERION_NAMES if c not in UNWEIGHTED)
 
 
 class Perspective(BaseModel):
@@ -46,7 +54,12 @@ class Perspective(BaseModel):
         for key, value in weights.items():
             if key not in CRITERIA:
                 raise ValueError(
-                    f"unknown criterion {key!r}; allowed: {', '.join(CRITERION_NAMES)}"
+                    f"unknown criterion {key!r}; allowed: {', '.join(WEIGHTABLE)}"
+                )
+            if key in UNWEIGHTED and value != 0:
+                raise ValueError(
+                    f"{key!r} cannot be weighted (it is derived from the other criteria and "
+                    f"reported beside the ranking); allowed: {', '.join(WEIGHTABLE)}"
                 )
             if not math.isfinite(value) or value < 0:
                 raise ValueError(f"weight of {key!r} is {value!r}; expected a number >= 0")
@@ -63,6 +76,26 @@ class Perspective(BaseModel):
                 f"perspective {self.name!r}: no positive weight on {', '.join(criteria)}"
             )
         return [v / total for v in raw]
+
+    def swings(self, years: int = 1) -> list[dict[str, Any]]:
+        """The perspective's swing weights with their anchors, largest first.
+
+        Each entry: ``criterion``, normalised ``weight``, ``worst`` and ``best`` anchor (over
+        ``years`` projected years for per-year scales) and ``unit``.
+        """
+        from natofutures.analysis.mcda import value_scales
+
+        scales = value_scales()
+        out = []
+        for c, w in zip(CRITERION_NAMES, self.vector(), strict=True):
+            if w <= 0:
+                continue
+            worst, best = scales[c].anchors(years)
+            out.append(
+                {"criterion": c, "weight": w, "worst": worst, "best": best,
+                 "unit": scales[c].unit}
+            )
+        return sorted(out, key=lambda e: -float(e["weight"]))
 
 
 def _one_line(exc: ValidationError, where: str) -> InputError:
@@ -130,9 +163,9 @@ def parse_weights(spec: str, name: str = "custom") -> Perspective:
                 f"--weights: {item!r} is not allowed; expected criterion=weight, "
                 "e.g. europe_risk=3,us_cost=1"
             )
-        if key not in CRITERIA:
+        if key not in CRITERIA or key in UNWEIGHTED:
             raise InputError(
-                f"--weights: unknown criterion {key!r}; allowed: {', '.join(CRITERION_NAMES)}"
+                f"--weights: criterion {key!r} is not allowed; allowed: {', '.join(WEIGHTABLE)}"
             )
         try:
             w = float(value)

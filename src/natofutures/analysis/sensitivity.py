@@ -231,9 +231,13 @@ class ModelOutput:
 
     criterion: str | None
     perspective: Any | None  # a Perspective for rank:NAME
+    #: every bundled perspective, for rank:all (one output per perspective and posture)
+    every: tuple[Any, ...] = ()
 
     @property
     def label(self) -> str:
+        if self.every:
+            return "rank:all"
         if self.perspective is not None:
             return f"rank:{self.perspective.name}"
         return str(self.criterion)
@@ -245,12 +249,14 @@ def parse_output(text: str) -> ModelOutput:
     from natofutures.analysis.criteria import CRITERIA
 
     text = text.strip()
+    if text == "rank:all":
+        return ModelOutput(None, None, tuple(perspectives.load_all()))
     if text.startswith("rank:"):
         return ModelOutput(None, perspectives.load(text.removeprefix("rank:")))
     if text not in CRITERIA:
         raise InputError(
             f"--output: {text!r} is not allowed; expected a criterion "
-            f"({', '.join(CRITERIA)}) or rank:PERSPECTIVE"
+            f"({', '.join(CRITERIA)}), rank:PERSPECTIVE or rank:all"
         )
     return ModelOutput(text, None)
 
@@ -268,12 +274,13 @@ def model_function(
     comes from the adoption model evaluated per sample.
     """
     from natofutures.analysis import adoption, mcda
-    from natofutures.analysis.criteria import CRITERIA, CRITERION_NAMES, SIMULATED
+    from natofutures.analysis.criteria import CRITERION_NAMES, SIMULATED
+    from natofutures.data import latest_year
 
     names = [p.name for p in postures]
     paths = [u.name for u in uncertainties]
     people = adoption.stakeholders()
-    directions = np.array([CRITERIA[c].direction for c in CRITERION_NAMES], dtype=float)
+    scales = mcda.scale_matrix(CRITERION_NAMES, years=horizon - int(latest_year()))
 
     def f(x: NDArray[np.float64]) -> NDArray[np.float64]:
         sims = np.stack(
@@ -281,12 +288,20 @@ def model_function(
         )
         p_adopt = adoption.adoption_probabilities(sims, names, SIMULATED, people)
         full = np.concatenate([sims, 100.0 * p_adopt[..., np.newaxis]], axis=2)
+        if output.every:
+            firsts = [
+                mcda.rank(mcda.weighted_sum(full, np.asarray(v.vector()), scales)) == 1
+                for v in output.every
+            ]
+            return np.concatenate(firsts, axis=1).astype(np.float64)
         if output.perspective is None:
             return full[:, :, CRITERION_NAMES.index(str(output.criterion))]
         w = np.asarray(output.perspective.vector())
-        ranks = mcda.rank(mcda.weighted_sum(full, w, directions))
+        ranks = mcda.rank(mcda.weighted_sum(full, w, scales))
         return (ranks == 1).astype(np.float64)
 
+    if output.every:
+        return f, [f"{v.name}:{p}" for v in output.every for p in names]
     return f, names
 
 
@@ -302,10 +317,11 @@ def run_model(
 ) -> SensitivityResult:
     """Global sensitivity of a model output to the engine's uncertain parameters.
 
-    ``output`` is a criterion name (one output per posture: its value) or
-    ``rank:PERSPECTIVE`` (one output per posture: 1 if it ranks first by weighted sum under
-    the perspective's central weights, else 0 — so the indices apportion the variance of
-    "which model ranks first").
+    ``output`` is a criterion name (one output per posture: its value),
+    ``rank:PERSPECTIVE`` (one output per posture: 1 if it ranks first by weighted sum on the
+    fixed value scales under the perspective's central weights, else 0 — so the indices
+    apportion the variance of "which model ranks first"), or ``rank:all`` (the same for every
+    bundled perspective, outputs ``PERSPECTIVE:POSTURE``, from one set of engine runs).
     """
     from natofutures.analysis.compare import _resolve_postures
 

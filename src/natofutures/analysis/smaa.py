@@ -4,7 +4,9 @@ A perspective is not one exact weight vector: people who share it disagree on ho
 criterion matters. SMAA samples weight vectors from a Dirichlet distribution centred on the
 perspective's weights (``alpha = concentration · w``; larger concentration, tighter spread)
 *jointly* with the Monte Carlo outcome draws, ranks the alternatives for every sample, and
-reports
+reports the following. Where no weights are given at all, weights are uniform on the simplex
+(Dirichlet(1, …, 1), the "missing preference information" case of SMAA); normalising
+independent uniforms instead would favour central weight vectors and is not used.
 
 - the **rank-acceptability index** ``b[a, r]``: the share of samples in which alternative
   ``a`` ranks ``r + 1`` (each row sums to 1),
@@ -13,8 +15,8 @@ reports
 - the **mean rank**.
 
 Everything is vectorised in chunks, so 10^6 samples of 4 alternatives × 14 criteria take
-about a second; the decision matrices are normalised once per outcome draw, outside the loop
-over samples, because both normalisations depend on the outcomes only.
+about a second; partial values on the fixed scales (:func:`~natofutures.analysis.mcda.
+interval_value`) are computed once per outcome draw, outside the loop over samples.
 
 References
 ----------
@@ -23,6 +25,10 @@ analysis for group decision making. *Operations Research* 49(3), 444–454.
 doi:10.1287/opre.49.3.444.11220
 Tervonen, T. and Figueira, J. R. (2008). A survey on stochastic multicriteria acceptability
 analysis methods. *J. Multi-Criteria Decision Analysis* 15, 1–14. doi:10.1002/mcda.407
+Tervonen, T., van Valkenhoef, G., Buskens, E., Hillege, H. L. and Postmus, D. (2011). A
+stochastic multicriteria model for evidence-based decision making in drug benefit-risk
+analysis. *Statistics in Medicine* 30, 1419–1428. doi:10.1002/sim.4194 (the heparin vs
+enoxaparin example the tests reproduce).
 """
 
 from __future__ import annotations
@@ -36,13 +42,12 @@ from natofutures.analysis.mcda import (
     METHODS,
     FloatArray,
     Method,
-    _as_directions,
     _as_matrix,
-    minmax_value,
+    _as_scales,
+    interval_value,
     normalise_weights,
     rank,
-    topsis_from_normalised,
-    vector_normalise,
+    topsis_fixed,
 )
 from natofutures.errors import InputError
 
@@ -103,10 +108,20 @@ def sample_weights(
     return out
 
 
+def uniform_weights(n_criteria: int, n: int, rng: np.random.Generator) -> FloatArray:
+    """``n`` weight vectors uniform on the simplex: Dirichlet(1, …, 1).
+
+    The SMAA sampler for missing preference information (Tervonen and Figueira 2008).
+    """
+    if n_criteria < 1:
+        raise InputError(f"criteria: {n_criteria!r} is not allowed; expected at least 1")
+    return rng.dirichlet(np.ones(n_criteria), size=n)
+
+
 def smaa(
     outcomes: ArrayLike,
-    directions: ArrayLike,
-    weights: ArrayLike,
+    scales: ArrayLike,
+    weights: ArrayLike | None,
     concentration: float,
     *,
     method: Method = "weighted_sum",
@@ -121,14 +136,15 @@ def smaa(
         ``(draws, alternatives, criteria)``: the criteria of every alternative in each
         outcome draw (draw ``d`` of every alternative comes from the same random numbers).
         A 2-D matrix is treated as one draw.
-    directions
-        ``+1`` higher is better, ``-1`` lower is better, per criterion.
+    scales
+        ``(2, criteria)``: worst and best anchor of each criterion's fixed interval scale.
     weights
-        The perspective's central weights (normalised here).
+        The perspective's central weights (normalised here), or ``None`` for weights
+        uniform on the simplex (then ``concentration`` is ignored).
     concentration
         Dirichlet concentration (sum of alphas); ``inf`` for fixed weights.
     method
-        ``"weighted_sum"`` (min–max partial values) or ``"topsis"``.
+        ``"weighted_sum"`` or ``"topsis"`` (fixed ideal and anti-ideal), both on the scales.
     samples
         Joint samples; each pairs one weight vector with one outcome draw chosen uniformly.
     seed
@@ -148,16 +164,16 @@ def smaa(
     if samples < 1:
         raise InputError(f"samples: {samples!r} is not allowed; expected an integer >= 1")
     n_draws, n_alt, n_crit = x.shape
-    d = _as_directions(directions, n_crit)
-    centre = normalise_weights(weights)
-    if centre.shape != (n_crit,):
+    s = _as_scales(scales, n_crit)
+    centre = None if weights is None else normalise_weights(weights)
+    if centre is not None and centre.shape != (n_crit,):
         raise InputError(
             f"weights: {centre.size} values are not allowed; expected {n_crit} (one per criterion)"
         )
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
-    # Normalise each outcome draw once; the weights are the only thing sampled per chunk.
-    normalised = minmax_value(x, d) if method == "weighted_sum" else vector_normalise(x)
+    # Partial values of each outcome draw once; the weights are sampled per chunk.
+    normalised = interval_value(x, s)
 
     counts = np.zeros((n_alt, n_alt), dtype=np.int64)
     first_weight_sum = np.zeros((n_alt, n_crit))
@@ -165,14 +181,17 @@ def smaa(
     done = 0
     while done < samples:
         n = min(_CHUNK, samples - done)
-        w = sample_weights(centre, concentration, n, rng)
+        if centre is None:
+            w = uniform_weights(n_crit, n, rng)
+        else:
+            w = sample_weights(centre, concentration, n, rng)
         idx = rng.integers(0, n_draws, size=n)
         block = normalised[idx]
         if method == "weighted_sum":
-            s = np.einsum("nac,nc->na", block, w)
+            score = np.einsum("nac,nc->na", block, w)
         else:
-            s = topsis_from_normalised(block, w, d)
-        r = rank(s)  # (n, alternatives), 1 = best
+            score = topsis_fixed(block, w)
+        r = rank(score)  # (n, alternatives), 1 = best
         flat = np.arange(n_alt) * n_alt + (r - 1)
         counts += np.bincount(flat.ravel(), minlength=n_alt * n_alt).reshape(n_alt, n_alt)
         rank_sum += r.sum(axis=0)

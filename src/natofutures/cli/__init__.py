@@ -16,6 +16,7 @@ from natofutures.cli import engine as _engine  # noqa: F401
 from natofutures.cli import history as _history  # noqa: F401
 from natofutures.cli import parameters as _parameters  # noqa: F401
 from natofutures.cli import report as _report  # noqa: F401
+from natofutures.cli import robust as _robust  # noqa: F401
 from natofutures.cli import runs as _runs  # noqa: F401
 from natofutures.cli import serve as _serve  # noqa: F401
 from natofutures.cli import stress as _stress  # noqa: F401

@@ -80,15 +80,16 @@ def _scorecard_table(res: Any) -> Table:
             best_here = bool(np.isclose(values[i], best)) and not tie
             cells.append(f"[bold green]{text}[/]" if best_here else text)
         arrow = "↑" if crit.direction > 0 else "↓"
-        t.add_row(f"{c} {arrow}\n[dim]{crit.unit}[/]", *cells, end_section=True)
+        t.add_row(f"{_breakable(c)} {arrow}\n[dim]{crit.unit}[/]", *cells, end_section=True)
     return t
 
 
 def _rankings_table(res: Any) -> Table:
     n = len(res.postures)
     t = Table(
-        title="Rankings per perspective: weighted sum and TOPSIS of the medians (score, rank); "
-        "SMAA rank acceptability P(rank r) with Dirichlet weights × draws",
+        title="Rankings per perspective: weighted sum and TOPSIS of the medians on fixed value "
+        "scales (score, rank); SMAA rank acceptability P(rank r) with Dirichlet weights × "
+        "draws; ≈ marks postures the Monte Carlo cannot tell apart from another",
         title_justify="left",
     )
     t.add_column("perspective /\nposture", ratio=1)
@@ -100,10 +101,12 @@ def _rankings_table(res: Any) -> Table:
     table = res.rankings.to_dict("index")
     for view in res.perspectives:
         winner = res.winner(view.name)
-        t.add_row(f"[bold]{view.name}[/]")
+        t.add_row(f"[bold]{_breakable(view.name)}[/]")
+        ties = res.decisiveness.get(view.name, {}).get("indistinguishable", [])
         for k, p in enumerate(res.postures):
             row = table[(view.name, p)]
-            label = f"  {p.replace('_', ' ')}"
+            tied = any(p in pair for pair in ties)
+            label = f"  {p.replace('_', ' ')}" + (" ≈" if tied else "")
             t.add_row(
                 f"[bold green]{label}[/]" if p == winner else label,
                 f"{row['weighted_sum']:.2f} ({row['weighted_sum_rank']})",
@@ -113,6 +116,142 @@ def _rankings_table(res: Any) -> Table:
                 end_section=k == n - 1,
             )
     return t
+
+
+def _breakable(name: str) -> str:
+    """An identifier shown with spaces, so a narrow terminal wraps it between words."""
+    return name.replace("_", " ")
+
+
+def _lead_from_assumptions(res: Any, view: str) -> tuple[float, list[str]]:
+    """Share of the winner's weighted lead over the runner-up that comes from criteria whose
+    differences are set by the postures (assumptions), and those criteria."""
+    import numpy as np
+
+    from natofutures.analysis import mcda
+    from natofutures.analysis.criteria import CRITERION_NAMES
+
+    flagged = res.assumptions()
+    median = res.scorecard.xs("median", axis=1, level="stat")[list(CRITERION_NAMES)].to_numpy()
+    v = mcda.interval_value(median, res.scales)
+    w = np.asarray(next(p for p in res.perspectives if p.name == view).vector())
+    win = res.postures.index(res.winner(view))
+    ws = mcda.weighted_sum(median, w, res.scales)
+    rival = max((i for i in range(len(res.postures)) if i != win), key=lambda i: ws[i])
+    contrib = w * (v[win] - v[rival])
+    pair = {res.postures[win], res.postures[rival]}
+    names = [
+        c for j, c in enumerate(CRITERION_NAMES)
+        if contrib[j] > 0 and pair & set(flagged.get(c, []))
+    ]
+    lead = contrib[contrib > 0].sum()
+    part = sum(contrib[CRITERION_NAMES.index(c)] for c in names)
+    return (float(part / lead) if lead > 0 else 0.0), names
+
+
+def _verdicts(res: Any) -> None:
+    """The first screen: winner per perspective, forecast, decisive assumptions."""
+    console.rule("[bold]Verdicts[/]", align="left")
+    console.print(
+        "Winner = highest SMAA P(1st) under each perspective's swing weights on fixed "
+        "scales. ≈ means the Monte Carlo cannot tell it from the runner-up.",
+        style="dim", highlight=False,
+    )
+    for view in res.perspectives:
+        win = res.winner(view.name)
+        dec = res.decisiveness.get(view.name, {})
+        p1 = float(res.smaa[view.name].first_rank[res.postures.index(win)])
+        tied = [b if a == win else a for a, b in dec.get("indistinguishable", []) if win in (a, b)]
+        mark = f" ≈ {', '.join(tied)} (a tie)" if tied else ""
+        console.print(
+            f"[bold]{view.name}[/]: {win}, P(1st) {p1:.0%}{mark}", highlight=False
+        )
+        share, names = _lead_from_assumptions(res, view.name)
+        if names and share >= 0.005:
+            console.print(
+                f"  {share:.0%} of its lead rests on assumptions: {', '.join(names)}",
+                highlight=False,
+            )
+    fd = res.forecast_decisiveness()
+    verdict = (
+        f"Most likely: {fd['most_likely']}."
+        if fd["decisive"]
+        else f"Too close to call between {fd['most_likely']} and {fd['runner_up']} "
+        f"(difference {fd['difference']:+.1%} ± {2 * fd['standard_error']:.1%})."
+    )
+    console.print(
+        "[bold]Forecast[/] (which NATO emerges; bargaining model): "
+        + ", ".join(f"{p} {v:.0%}" for p, v in res.forecast.sort_values(ascending=False).items())
+        + f". {verdict}",
+        highlight=False,
+    )
+    flagged = res.assumptions()
+    if flagged:
+        console.print(
+            "[bold]Assumptions, not results[/] (difference from business as usual set "
+            "directly by the posture): "
+            + "; ".join(f"{c} ({', '.join(ps)})" for c, ps in flagged.items()),
+            highlight=False,
+        )
+    console.print(
+        "Feasibility (P adopted) is reported beside the ranking and never weighted.",
+        style="dim", highlight=False,
+    )
+
+
+def _attribution_table(res: Any) -> Table:
+    """Per criterion and posture: difference from business as usual by mechanism."""
+    from natofutures.analysis import attribution as attrib
+    from natofutures.analysis.criteria import SIMULATED
+    from natofutures.analysis.mcda import value_scales
+
+    t = Table(
+        title="Where each difference from business as usual comes from (central case, "
+        "Shapley value by mechanism, in the criterion's unit); * = assumption: "
+        "set by the posture",
+        title_justify="left",
+    )
+    t.add_column("criterion / posture", ratio=1)
+    t.add_column("total", justify="right")
+    t.add_column("set by posture", justify="right")
+    t.add_column("mechanisms (largest first)", ratio=2)
+    flagged = res.assumptions()
+    units = value_scales()
+    for c in SIMULATED:
+        t.add_row(f"[bold]{_breakable(c)}[/] [dim]{units[c].unit}[/]", "", "", "")
+        for p, att in res.attribution.items():
+            j = att.criteria.index(c)
+            parts = {
+                name: float(att.contributions[i, j])
+                for i, name in enumerate(att.players) if name != attrib.SET_BY_POSTURE
+            }
+            ranked = sorted(parts.items(), key=lambda kv: -abs(kv[1]))
+            text = ", ".join(f"{_breakable(k)} {_fmt(v)}" for k, v in ranked if abs(v) > 0)
+            star = " *" if p in flagged.get(c, []) else ""
+            t.add_row(
+                f"  {_breakable(p)}{star}",
+                _fmt(float(att.total[j])),
+                _fmt(float(att.contributions[att.players.index(attrib.SET_BY_POSTURE), j])),
+                text or "–",
+            )
+    return t
+
+
+def _print_swings(res: Any) -> None:
+    """Each perspective's largest swing weights, with the anchors they swing between."""
+    years = int(res.run["horizon"]) - int(res.run["t0"])
+    console.print(
+        "[bold]Swing weights[/] (the worth of moving a criterion from its worst to its best "
+        "anchor; fixed scales in parameters/value_scales.yaml), largest four:",
+        highlight=False,
+    )
+    for view in res.perspectives:
+        parts = [
+            f"{_breakable(e['criterion'])} {e['weight']:.2f} "
+            f"({_fmt(e['worst'])} → {_fmt(e['best'])} {e['unit']})"
+            for e in view.swings(years)[:4]
+        ]
+        console.print(f"  [bold]{view.name}[/]: " + "; ".join(parts), highlight=False)
 
 
 def _forecast_table(forecast: Any, title: str) -> Table:
@@ -227,6 +366,10 @@ def compare_cmd(
         help="Bargaining model's status-quo bonus (default from stakeholders.yaml).",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print everything as JSON."),
+    full: bool = typer.Option(
+        False, "--full", help="After the verdicts, print the scorecard, rank and attribution "
+        "tables."
+    ),
     report: Path | None = typer.Option(
         None, "--report", help="Also write the report (index.html, summary.md, tables) to DIR."
     ),
@@ -234,7 +377,8 @@ def compare_cmd(
     store: Path | None = STORE_OPT,
     no_store: bool = NO_STORE_OPT,
 ) -> None:
-    """Compare the futures of NATO: scorecard, rankings per perspective, adoption forecast.
+    """Compare the futures of NATO: verdicts first (winner per perspective, forecast,
+    assumptions); scorecard, rankings and attribution with --full.
 
     Example: natofutures compare --draws 500 --perspective restrainer --perspective atlanticist
     """
@@ -267,21 +411,31 @@ def compare_cmd(
     if as_json:
         _emit_json(res.to_dict())
         return
-    console.print(_scorecard_table(res))
-    console.print(_rankings_table(res))
-    console.print(
-        _forecast_table(
-            res.forecast,
-            "Adoption forecast (bargaining model, status-quo bonus)",
-        )
-    )
-    console.print("[bold]Verdicts[/] (winner = highest SMAA P(1st); drivers = its weighted lead):")
-    for view in res.perspectives:
-        cw = _central_weights_line(res, view.name)
+    _verdicts(res)
+    if full:
+        console.print(_scorecard_table(res))
+        console.print(_rankings_table(res))
         console.print(
-            f"  [bold]{view.name}[/]: {res.summary[view.name]}"
-            + (f". Central weights: {cw}" if cw else ""),
-            highlight=False,
+            _forecast_table(
+                res.forecast,
+                "Adoption forecast (bargaining model, status-quo bonus)",
+            )
+        )
+        _print_swings(res)
+        if res.attribution:
+            console.print(_attribution_table(res))
+        console.print("[bold]Why[/] (drivers = the winner's weighted lead over the runner-up):")
+        for view in res.perspectives:
+            cw = _central_weights_line(res, view.name)
+            console.print(
+                f"  [bold]{view.name}[/]: {res.summary[view.name]}"
+                + (f". Central weights: {cw}" if cw else ""),
+                highlight=False,
+            )
+    else:
+        console.print(
+            "Scorecard, rank tables and attribution: add --full (or --json, --report DIR).",
+            style="dim", highlight=False,
         )
     console.print(_footer(res.run), style="dim", highlight=False)
     if stored is not None:
@@ -415,10 +569,12 @@ def _plot(result: Any, directory: Path, title: str) -> list[Path]:
 def sensitivity_cmd(
     method: str = typer.Option("sobol", "--method", help="sobol (S1, ST) or morris (mu*, sigma)."),
     output: str = typer.Option(
-        "europe_risk", "--output", help="A criterion, or rank:PERSPECTIVE (who ranks first)."
+        "europe_risk", "--output",
+        help="A criterion, rank:PERSPECTIVE or rank:all (who ranks first, per perspective).",
     ),
     n: int | None = typer.Option(
-        None, "--n", help="SALib base sample size (default 64 for sobol, 20 for morris)."
+        None, "--n", help="SALib base sample size (default: sobol 256 for rank:, 64 for a "
+        "criterion; morris 20)."
     ),
     seed: int = typer.Option(0, "--seed", help="Seed of SALib's sampler and bootstrap."),
     horizon: int = typer.Option(2045, "--horizon", help="Last simulated year."),
@@ -441,7 +597,10 @@ def sensitivity_cmd(
         raise InputError(
             f"--method: {method!r} is not allowed; expected one of {', '.join(sens.SENS_METHODS)}"
         )
-    size = n if n is not None else (64 if method == "sobol" else 20)
+    ranking = output.strip().startswith("rank:")
+    size = n if n is not None else (
+        (256 if ranking else 64) if method == "sobol" else 20
+    )
     with _status(not as_json) as update:
         update(f"running the model on SALib's {method} sample")
         res = sens.run_model(
@@ -458,9 +617,23 @@ def sensitivity_cmd(
     if as_json:
         _emit_json({"output": label, "horizon": horizon, "run_id": stored, **res.to_dict()})
         return
+    outputs = list(dict.fromkeys(res.indices.index.get_level_values("output")))
+    groups: dict[str, list[str]] = {}
+    for out in outputs:  # rank:all -> one table per perspective
+        head, sep, _ = out.partition(":")
+        groups.setdefault(head if sep else label, []).append(out)
+    for group, members in groups.items():
+        console.print(_sensitivity_table(res, group, members, seed))
+    if plot is not None:
+        files = _plot(res, plot, f"Sensitivity of {label} ({res.method})")
+        console.print("wrote " + ", ".join(str(f) for f in files))
+    if stored is not None:
+        console.print(f"stored as run {stored} (natofutures runs show {stored})", style="dim")
+
+
+def _sensitivity_table(res: Any, label: str, outputs: list[str], seed: int) -> Table:
     key = res.main_index
     cols = ["S1", "ST"] if res.method == "sobol" else ["mu_star", "sigma"]
-    outputs = list(dict.fromkeys(res.indices.index.get_level_values("output")))
     t = Table(
         title=f"Sensitivity of {label} ({res.method}, {res.samples} model evaluations per "
         f"posture, seed {seed}); parameters ordered by {key} of the first posture",
@@ -469,19 +642,14 @@ def sensitivity_cmd(
     t.add_column("parameter", no_wrap=True)
     for out in outputs:
         for c in cols:
-            t.add_column(f"{out}\n{c}", justify="right")
+            t.add_column(f"{_breakable(out.partition(':')[2] or out)}\n{c}", justify="right")
     first = res.indices.loc[outputs[0]].sort_values(key, ascending=False)
     for param in first.index:
         t.add_row(
             str(param),
             *[_fmt(float(res.indices.loc[(out, param), c])) for out in outputs for c in cols],
         )
-    console.print(t)
-    if plot is not None:
-        files = _plot(res, plot, f"Sensitivity of {label} ({res.method})")
-        console.print("wrote " + ", ".join(str(f) for f in files))
-    if stored is not None:
-        console.print(f"stored as run {stored} (natofutures runs show {stored})", style="dim")
+    return t
 
 
 def _record_sensitivity(

@@ -271,7 +271,7 @@ def drivers_table(data: ReportData, n: int, seed: int) -> pd.DataFrame:
     from natofutures.analysis import adoption, mcda, sensitivity
     from natofutures.analysis import perspectives as persp
     from natofutures.analysis.compare import _resolve_postures
-    from natofutures.analysis.criteria import CRITERIA, CRITERION_NAMES, SIMULATED
+    from natofutures.analysis.criteria import CRITERION_NAMES, SIMULATED
 
     if set(data.scenarios) >= set(data.postures):
         scenarios = [data.scenarios[p] for p in data.postures]
@@ -280,7 +280,10 @@ def drivers_table(data: ReportData, n: int, seed: int) -> pd.DataFrame:
     unc = sensitivity.engine_uncertainties()
     paths = [u.name for u in unc]
     people = adoption.stakeholders()
-    directions = np.array([CRITERIA[c].direction for c in CRITERION_NAMES], dtype=float)
+    from natofutures.data import latest_year
+
+    years = int(data.run["horizon"]) - int(data.run.get("t0") or latest_year())
+    scales = mcda.scale_matrix(CRITERION_NAMES, years=years)
     views = [persp.load(v) for v in data.perspectives if v != "custom"]
     winners = [data.postures.index(data.winner(v.name)) for v in views]
     horizon = int(data.run["horizon"])
@@ -293,7 +296,7 @@ def drivers_table(data: ReportData, n: int, seed: int) -> pd.DataFrame:
         full = np.concatenate([sims, 100.0 * p_adopt[..., np.newaxis]], axis=2)
         out = []
         for view, win in zip(views, winners, strict=True):
-            ws = mcda.weighted_sum(full, np.asarray(view.vector()), directions)
+            ws = mcda.weighted_sum(full, np.asarray(view.vector()), scales)
             others = np.delete(ws, win, axis=1)
             out.append(ws[:, win] - others.max(axis=1))
         return np.stack(out, axis=1)

@@ -44,6 +44,9 @@ class ReportData:
     notes: list[str] = field(default_factory=list)
     #: the Scenario of each posture (rebuilt from its canonical JSON), for re-simulation
     scenarios: dict[str, Any] = field(default_factory=dict)
+    #: decision layer of a fresh compare: value_scales, attribution, assumptions,
+    #: decisiveness (as in ``compare --json``); empty for a stored run
+    decision: dict[str, Any] = field(default_factory=dict)
 
     @property
     def perspectives(self) -> list[str]:
@@ -121,7 +124,16 @@ def from_comparison(res: Any, command: str, scenarios: Any = None) -> ReportData
         perspective_labels=labels,
         verdicts=dict(res.summary),
         scenarios=_described(res, scenarios),
+        decision=_decision(res),
     )
+
+
+def _decision(res: Any) -> dict[str, Any]:
+    """The decision-layer keys of ``compare --json`` (empty if the result has none)."""
+    if not hasattr(res, "assumptions"):
+        return {}
+    d = res.to_dict()
+    return {k: d[k] for k in ("value_scales", "attribution", "assumptions", "decisiveness")}
 
 
 def _scorecard_from_flat(flat: pd.DataFrame) -> pd.DataFrame:
