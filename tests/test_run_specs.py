@@ -176,3 +176,21 @@ def test_stress_and_sensitivity_runs_rerun_exactly(
     for run_id in (stress_id, sens_id):
         result = runs.rerun(run_id, store=tmp_path)
         assert result["identical"], result["tables"]
+
+
+def test_a_fresh_report_records_its_run_and_shows_that_id(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "rep"
+    code, _, err = cli(
+        capsys, "report", "--postures", "business_as_usual,division_of_labor", "--draws", "4",
+        "--horizon", "2030", "--smaa-samples", "100", "--perspective", "restrainer",
+        "--sensitivity-n", "2", "--store", str(tmp_path / "s"), "--out", str(out),
+    )
+    assert code == 0, err
+    listed = runs.list(store=tmp_path / "s")
+    assert listed["kind"].tolist() == ["compare"]
+    run_id = str(listed["run_id"].iloc[0])
+    assert runs.get(run_id, store=tmp_path / "s").run_spec().source == "report"
+    assert run_id in (out / "index.html").read_text(encoding="utf-8")
+    assert runs.rerun(run_id, store=tmp_path / "s")["identical"]

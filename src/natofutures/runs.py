@@ -293,10 +293,12 @@ def record(
     labels: dict[str, str] | None = None,
 ) -> str:
     """Record a computed run (its spec and summary tables); returns the id it is stored under."""
-    canonical = json.dumps(
-        spec.scenarios[0] if spec.kind == "simulate" else spec.scenarios,
-        sort_keys=True, separators=(",", ":"),
+    # as before specs: simulate keeps its scenario, the others {name: scenario}
+    stored = (
+        spec.scenarios[0] if spec.kind == "simulate"
+        else {str(sc.get("name", k)): sc for k, sc in enumerate(spec.scenarios)}
     )
+    canonical = json.dumps(stored, sort_keys=True, separators=(",", ":"))
     names = [str(sc.get("name", "")) for sc in spec.scenarios]
     return _store(store).record(
         kind=spec.kind,
