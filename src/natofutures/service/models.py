@@ -1,9 +1,11 @@
 """Pydantic models of the JSON API (request and response bodies, documented in /openapi.json).
 
-Requests forbid unknown fields and bound every size (number of overrides, shocks, postures,
-string lengths), so that a body the service accepts is small and cheap to validate; the
-server's own limits on draws and horizon (:class:`~natofutures.service.app.ServiceConfig`) are
-checked in the handlers and reported as 422 naming the field.
+Requests reuse the library's scenario schema, forbid unknown fields, take strict JSON types
+(no booleans or strings for numbers) and bound every size (number of overrides, shocks,
+postures, string lengths). Postures and perspectives are enums of the bundled names. The
+server's own limits on draws, SMAA samples and horizon
+(:class:`~natofutures.service.state.ServiceConfig`) are written into ``/openapi.json`` as the
+fields' maxima (:func:`natofutures.service.contract.openapi_with_limits`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-_REQ = ConfigDict(extra="forbid")
+from natofutures.scenario import Distribution, ScenarioFile, Shock
+
 NAME_PATTERN = r"^[A-Za-z0-9_]{1,64}$"
 PARAM_PATTERN = r"^[A-Za-z0-9_.]{1,100}$"
 MAX_OVERRIDES = 100
@@ -22,16 +25,38 @@ MAX_UNCERTAINTY = 50
 Series = list[float | None]
 
 
+# ----------------------------------------------------------------------------- names
+def _names(kind: str) -> tuple[str, ...]:
+    if kind == "postures":
+        from natofutures.scenario import posture_names
+
+        return tuple(posture_names())
+    from natofutures.analysis import perspectives as persp
+
+    return tuple(persp.available())
+
+
+#: built-in posture names (an enum in the schema: the service reads no file a client names)
+PostureName = Literal[_names("postures")]  # type: ignore[valid-type]
+#: bundled perspective names
+PerspectiveName = Literal[_names("perspectives")]  # type: ignore[valid-type]
+
+_STRICT_REQ = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
 # ----------------------------------------------------------------------------- requests
-class ScenarioIn(BaseModel):
+class ScenarioIn(ScenarioFile):
     """A scenario: a built-in posture plus parameter overrides, uncertainty specs and shocks.
 
-    The same fields as a scenario YAML file (docs/scenarios.md), except that ``posture`` must
-    name a built-in posture: the service reads no file a client names.
+    The library's scenario-file schema (:class:`natofutures.scenario.ScenarioFile`, see
+    docs/scenarios.md) with the service's bounds: ``posture`` is one of the built-in postures
+    (the service reads no file a client names) and every list and map has a maximum size.
     """
 
     model_config = ConfigDict(
         extra="forbid",
+        frozen=True,
+        strict=True,
         json_schema_extra={
             "examples": [
                 {
@@ -41,30 +66,28 @@ class ScenarioIn(BaseModel):
             ]
         },
     )
-    posture: str = Field(
-        default="business_as_usual",
-        pattern=NAME_PATTERN,
-        description="Built-in posture name (see GET /api/postures).",
+    posture: PostureName = Field(  # type: ignore[valid-type]
+        default="business_as_usual", description="Built-in posture name (GET /api/postures)."
     )
     name: str | None = Field(
         default=None, pattern=r"^[A-Za-z0-9_\-\. ]{1,80}$", description="Label of the scenario."
     )
     description: str = Field(default="", max_length=2000)
-    overrides: dict[str, float | dict[str, float]] = Field(
+    overrides: dict[str, float | dict[int, float]] = Field(
         default_factory=dict,
         max_length=MAX_OVERRIDES,
         description=(
-            "Parameter overrides by dotted name from defaults.yaml, e.g. "
+            "Parameter overrides by dotted name from defaults.yaml (GET /api/parameters), e.g. "
             '{"us.resolve": 0.4}; dated parameters take {"year": value}.'
         ),
     )
-    uncertainty: dict[str, dict[str, Any]] = Field(
+    uncertainty: dict[str, Distribution] = Field(
         default_factory=dict,
         max_length=MAX_UNCERTAINTY,
         description='Distributions replacing the defaults, e.g. {"projection.decay_km": '
         '{"dist": "uniform", "low": 3000, "high": 9000}}.',
     )
-    shocks: list[dict[str, Any]] = Field(
+    shocks: list[Shock] = Field(
         default_factory=list,
         max_length=MAX_SHOCKS,
         description='Dated shocks, e.g. {"kind": "war", "year": 2030, "theatre": "europe"}.',
@@ -76,7 +99,7 @@ class SimulateRequest(BaseModel):
     """``POST /api/simulate``: one scenario, draws (0 = deterministic central case), seed."""
 
     model_config = ConfigDict(
-        extra="forbid",
+        **_STRICT_REQ,
         json_schema_extra={
             "examples": [{"scenario": {"posture": "division_of_labor"}, "draws": 0, "seed": 1}]
         },
@@ -93,7 +116,9 @@ class SimulateRequest(BaseModel):
         description="Last simulated year (default: scenario's or 2045).",
     )
     record: bool = Field(
-        default=False, description="Keep the run in the runs store (Monte Carlo only)."
+        default=False,
+        description="Keep the run in the runs store (its id is `run_id`; rerun it with "
+        "`natofutures runs rerun ID`).",
     )
 
 
@@ -101,7 +126,7 @@ class CentralRequest(BaseModel):
     """``POST /api/simulate/central``: the deterministic central case of 1-4 scenarios at once."""
 
     model_config = ConfigDict(
-        extra="forbid",
+        **_STRICT_REQ,
         json_schema_extra={
             "examples": [
                 {
@@ -129,7 +154,7 @@ class CompareRequest(BaseModel):
     """``POST /api/compare``: several scenarios ranked under each perspective."""
 
     model_config = ConfigDict(
-        extra="forbid",
+        **_STRICT_REQ,
         json_schema_extra={
             "examples": [
                 {
@@ -143,20 +168,28 @@ class CompareRequest(BaseModel):
             ]
         },
     )
-    scenarios: list[ScenarioIn] = Field(
-        default_factory=list,
+    scenarios: list[ScenarioIn] | None = Field(
+        default=None,
+        min_length=2,
         max_length=8,
-        description="Scenarios to compare (default: the four built-in postures); at least 2.",
+        description="Two to eight scenarios to compare (default, or null: the four built-in "
+        "postures). Scenarios with the same name get a suffix (_2, _3 ...).",
     )
-    perspectives: list[str] = Field(
+    perspectives: list[PerspectiveName] = Field(  # type: ignore[valid-type]
         default_factory=list,
         max_length=20,
-        description="Bundled perspective names (default: all; see GET /api/perspectives).",
+        description="Bundled perspective names (default: all; see GET /api/perspectives); "
+        "a name given twice counts once.",
     )
     draws: int = Field(default=100, ge=0, description="Monte Carlo draws per scenario.")
     seed: int = Field(default=20220914, ge=0, le=2**63 - 1)
     horizon: int = Field(default=2045, ge=2025, le=2100)
     smaa_samples: int = Field(default=20_000, ge=1, description="SMAA weight/outcome samples.")
+    record: bool = Field(
+        default=True,
+        description="Keep the run in the runs store (its id is `run.run_id`; rerun it with "
+        "`natofutures runs rerun ID`); false: `run.run_id` is null.",
+    )
 
 
 # ----------------------------------------------------------------------------- responses
@@ -273,6 +306,11 @@ class RunSummary(BaseModel):
 
 class RunDetail(RunSummary):
     scenario: Any = Field(description="The run's scenario JSON.")
+    spec: dict[str, Any] | None = Field(
+        default=None,
+        description="The run spec (kind, scenarios, draws, seed, horizon, options, versions) "
+        "that `natofutures runs rerun` recomputes; null for an old run recorded without one.",
+    )
     labels: dict[str, str]
     tables: dict[str, list[dict[str, Any]]] = Field(
         description="Summary tables as records (at most 2,000 rows each)."
