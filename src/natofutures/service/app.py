@@ -100,7 +100,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     install_openapi(app, cfg)
 
     # middleware, innermost first: exact Allow on 405, token and headers, CORS, body limit
-    app.add_middleware(AllowHeaderMiddleware, routes=app.router.routes)
+    app.add_middleware(AllowHeaderMiddleware, schema=app.openapi)
     app.add_middleware(GuardMiddleware, token=cfg.token)
     if cfg.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware

@@ -24,36 +24,42 @@ from natofutures.service.state import ServerBusyError, ServiceConfig
 
 __all__ = ["install_error_handlers", "install_openapi", "validation_message"]
 
-#: pydantic's union-branch labels in error locations ("float", "dict[int,float]" ...)
-_TYPE_LABEL = re.compile(r"^(float|int|str|bool|none|function-\w+|[\w-]+\[.*\])$")
+#: pydantic's union-branch labels in error locations ("float", "dict[int,float]" ...) and the
+#: tags of the shock and distribution unions ("war", "normal" ...): not part of the field path
+_TYPE_LABEL = re.compile(
+    r"^(float|int|str|bool|none|function-\w+|[\w-]+\[.*\]|intentions|spending|gdp"
+    r"|us_withdrawal|us_allocation|energy_cutoff|war|normal|lognormal|uniform|triangular)$"
+)
 
 
 def _field_paths(model: type[BaseModel], prefix: str = "", depth: int = 0) -> list[str]:
-    """Dotted paths of a model's fields, nested models included (two levels)."""
+    """Dotted paths of a model's fields (by alias), nested models included (three levels)."""
     out: list[str] = []
     for name, info in model.model_fields.items():
-        path = f"{prefix}{name}"
+        path = f"{prefix}{info.alias or name}"
         out.append(path)
         ann = info.annotation
-        if depth < 2 and isinstance(ann, type) and issubclass(ann, BaseModel):
+        if depth < 3 and isinstance(ann, type) and issubclass(ann, BaseModel):
             out += _field_paths(ann, f"{path}.", depth + 1)
     return out
 
 
 def _did_you_mean(name: str, where: list[str], model: type[BaseModel] | None) -> str:
+    """`` — did you mean X?``: a close field name here, else the same name elsewhere."""
     if model is None:
         return ""
     paths = _field_paths(model)
     here = ".".join(where)
-    # the same name one level down or up (posture -> scenario.posture), else a close spelling
-    same = [p for p in paths if p.rsplit(".", 1)[-1] == name and p != f"{here}.{name}".strip(".")]
-    close = difflib.get_close_matches(name, [p.rsplit(".", 1)[-1] for p in paths], n=1)
-    if same:
-        return f" — did you mean {same[0]}?"
+    local = (
+        [p[len(here) + 1:] for p in paths if p.startswith(here + ".")] if here
+        else [p for p in paths if "." not in p]
+    )
+    close = difflib.get_close_matches(name, local, n=1, cutoff=0.75)
     if close:
-        under = [p for p in paths if p.rsplit(".", 1)[-1] == close[0]]
-        in_place = [p for p in under if p.startswith(here)] or under
-        return f" — did you mean {in_place[0]}?"
+        return f" — did you mean {f'{here}.' if here else ''}{close[0]}?"
+    elsewhere = [p for p in paths if p == name or p.endswith(f".{name}")]
+    if elsewhere:
+        return f" — did you mean {elsewhere[0]}?"
     return ""
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from typing import Any
 
 from fastapi.responses import JSONResponse
@@ -126,21 +126,27 @@ class AllowHeaderMiddleware:
 
     Starlette answers 405 from the first route whose path matches and lists only that route's
     methods; a path served by two routes (``GET`` and ``DELETE /api/jobs/{id}``) then
-    advertises one of them. This gathers the methods of every route matching the path.
+    advertises one of them. The methods are read from the app's own OpenAPI paths, so
+    ``Allow`` says exactly what ``/openapi.json`` documents.
     """
 
-    def __init__(self, app: Any, routes: Any) -> None:
+    def __init__(self, app: Any, schema: Callable[[], dict[str, Any]]) -> None:
         self.app = app
-        self.routes = routes
+        self.schema = schema
+        self._table: list[tuple[re.Pattern[str], list[str]]] | None = None
 
     def _allowed(self, path: str) -> list[str]:
-        methods: set[str] = set()
-        for route in self.routes:
-            regex = getattr(route, "path_regex", None)
-            allowed = getattr(route, "methods", None)
-            if isinstance(regex, re.Pattern) and regex.match(path) and allowed:
-                methods |= set(allowed)
-        return sorted(methods)
+        if self._table is None:
+            table = []
+            for template, ops in self.schema().get("paths", {}).items():
+                regex = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
+                methods = sorted(m.upper() for m in ops if m in _METHODS)
+                table.append((re.compile(f"^{regex}$"), methods))
+            self._table = table
+        for regex, methods in self._table:
+            if regex.match(path):
+                return methods
+        return []
 
     async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -159,3 +165,6 @@ class AllowHeaderMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_allow)
+
+
+_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}

@@ -10,11 +10,22 @@ fields' maxima (:func:`natofutures.service.contract.openapi_with_limits`).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
-from natofutures.scenario import Distribution, ScenarioFile, Shock
+from natofutures.scenario import (
+    EnergyShock,
+    GdpShock,
+    IntentionsShock,
+    LogNormal,
+    Normal,
+    ScenarioFile,
+    SpendingShock,
+    UsAllocationShock,
+    WarShock,
+    WithdrawalShock,
+)
 
 NAME_PATTERN = r"^[A-Za-z0-9_]{1,64}$"
 PARAM_PATTERN = r"^[A-Za-z0-9_.]{1,100}$"
@@ -42,6 +53,100 @@ PostureName = Literal[_names("postures")]  # type: ignore[valid-type]
 PerspectiveName = Literal[_names("perspectives")]  # type: ignore[valid-type]
 
 _STRICT_REQ = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+#: a parameter the engine divides by (war_feedback.replacement_burden: s·R·Y): 0 is refused
+#: here (exclusive minimum) until the engine guards it; see docs/service.md
+_POSITIVE_ONLY = {"capital.equipment_share.default"}
+
+
+def _simulated_countries() -> tuple[str, ...]:
+    from natofutures.engine.baseline import default_baseline
+
+    return tuple(str(c) for c in default_baseline().iso3)
+
+
+def _overrides_model() -> type[BaseModel]:
+    """One optional field per parameter of defaults.yaml, bounded as the library checks it.
+
+    Scalar parameters take a number in their bounds; dated ones a number or a non-empty
+    ``{"YYYY": number}`` map.
+    """
+    from natofutures.scenario import parameter_table
+
+    fields: dict[str, Any] = {}
+    for i, (path, spec) in enumerate(sorted(parameter_table().items())):
+        lo, hi = spec.bounds
+        bound = Field(gt=lo, le=hi) if path in _POSITIVE_ONLY else Field(ge=lo, le=hi)
+        number = Annotated[float, bound]
+        kind: Any = number
+        if spec.dated:
+            kind = number | Annotated[dict[_YearKey, number], Field(min_length=1)]
+        fields[f"p{i}"] = (
+            kind | None,
+            Field(default=None, alias=path, description=f"{spec.unit}; bounds [{lo}, {hi}]"),
+        )
+    model: type[BaseModel] = create_model(  # type: ignore[call-overload]
+        "OverridesIn",
+        __config__=ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=False),
+        __doc__="Parameter overrides by dotted name (GET /api/parameters), within bounds. "
+        "Shares of one whole (us.allocation.*, allocation.us_initial.*) must also sum to at "
+        "most 1 with the posture's values for the others; the server answers 422 otherwise.",
+        **fields,
+    )
+    return model
+
+
+def _uncertain_names() -> tuple[str, ...]:
+    from natofutures.scenario import parameter_table
+
+    return tuple(
+        sorted(
+            p for p, s in parameter_table().items()
+            if s.distribution is not None and not s.lever and not s.dated
+            and p not in _POSITIVE_ONLY
+        )
+    )
+
+
+_YearKey = Annotated[str, StringConstraints(pattern=r"^(19|20|21)[0-9]{2}$")]
+OverridesIn = _overrides_model()
+UncertainName = Literal[_uncertain_names()]  # type: ignore[valid-type]
+SimCountry = Literal[_simulated_countries()]  # type: ignore[valid-type]
+SimCountryOrAll = Literal[(*_simulated_countries(), "ALL")]  # type: ignore[valid-type]
+
+
+class NormalIn(Normal):
+    """Normal(mean, sd), with the service's finite bounds."""
+
+    mean: float = Field(ge=-1e6, le=1e6)
+    sd: float = Field(gt=0, le=1e6)
+
+
+class LogNormalIn(LogNormal):
+    """Log-normal(median, sigma), with the service's bounds (no overflow on sampling)."""
+
+    median: float = Field(gt=0, le=1e6)
+    sigma: float = Field(gt=0, le=5)
+
+
+class SpendingShockIn(SpendingShock):
+    country: SimCountry = Field(description="A simulated country (ISO3).")  # type: ignore[valid-type]
+
+
+class GdpShockIn(GdpShock):
+    country: SimCountryOrAll = Field(  # type: ignore[valid-type]
+        description="A simulated country (ISO3), or ALL."
+    )
+
+
+#: the service's distributions: those whose constraints a JSON schema states exactly
+#: (uniform and triangular need low < high, which it cannot; use a scenario file)
+DistributionIn = Annotated[NormalIn | LogNormalIn, Field(discriminator="dist")]
+ShockIn = Annotated[
+    IntentionsShock | SpendingShockIn | GdpShockIn | WithdrawalShock | UsAllocationShock
+    | EnergyShock | WarShock,
+    Field(discriminator="kind"),
+]
 
 
 # ----------------------------------------------------------------------------- requests
@@ -73,21 +178,21 @@ class ScenarioIn(ScenarioFile):
         default=None, pattern=r"^[A-Za-z0-9_\-\. ]{1,80}$", description="Label of the scenario."
     )
     description: str = Field(default="", max_length=2000)
-    overrides: dict[str, float | dict[int, float]] = Field(
-        default_factory=dict,
-        max_length=MAX_OVERRIDES,
+    overrides: OverridesIn = Field(  # type: ignore[valid-type]
+        default_factory=lambda: OverridesIn(),
         description=(
             "Parameter overrides by dotted name from defaults.yaml (GET /api/parameters), e.g. "
             '{"us.resolve": 0.4}; dated parameters take {"year": value}.'
         ),
     )
-    uncertainty: dict[str, Distribution] = Field(
+    uncertainty: dict[UncertainName, DistributionIn] = Field(  # type: ignore[valid-type]
         default_factory=dict,
         max_length=MAX_UNCERTAINTY,
-        description='Distributions replacing the defaults, e.g. {"projection.decay_km": '
-        '{"dist": "uniform", "low": 3000, "high": 9000}}.',
+        description='Distributions replacing the defaults of uncertain parameters, e.g. '
+        '{"projection.decay_km": {"dist": "normal", "mean": 6000, "sd": 1500}}; the service '
+        "takes normal and lognormal (uniform and triangular: in a scenario file).",
     )
-    shocks: list[Shock] = Field(
+    shocks: list[ShockIn] = Field(  # type: ignore[valid-type]
         default_factory=list,
         max_length=MAX_SHOCKS,
         description='Dated shocks, e.g. {"kind": "war", "year": 2030, "theatre": "europe"}.',
@@ -181,10 +286,18 @@ class CompareRequest(BaseModel):
         description="Bundled perspective names (default: all; see GET /api/perspectives); "
         "a name given twice counts once.",
     )
-    draws: int = Field(default=100, ge=0, description="Monte Carlo draws per scenario.")
+    draws: int | None = Field(
+        default=None, ge=0,
+        description="Monte Carlo draws per scenario (default or null: 100, or this server's "
+        "limit if lower).",
+    )
     seed: int = Field(default=20220914, ge=0, le=2**63 - 1)
     horizon: int = Field(default=2045, ge=2025, le=2100)
-    smaa_samples: int = Field(default=20_000, ge=1, description="SMAA weight/outcome samples.")
+    smaa_samples: int | None = Field(
+        default=None, ge=1,
+        description="SMAA weight/outcome samples (default or null: 20,000, or this server's "
+        "limit if lower).",
+    )
     record: bool = Field(
         default=True,
         description="Keep the run in the runs store (its id is `run.run_id`; rerun it with "

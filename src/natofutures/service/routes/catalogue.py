@@ -32,6 +32,14 @@ def _country_codes() -> tuple[str, ...]:
     return tuple(sorted(str(c) for c in countries()["iso3"]))
 
 
+def _panel_years() -> tuple[int, int]:
+    from natofutures.data import latest_year, panel
+
+    return int(panel()["year"].min()), int(latest_year())
+
+
+#: first and last year of the bundled panel (the bounds of ``year``)
+PANEL_YEARS = _panel_years()
 #: ISO3 codes of the bundled country table (an enum in the schema)
 CountryCode = Literal[_country_codes()]  # type: ignore[valid-type]
 
@@ -188,7 +196,9 @@ def countries() -> list[dict[str, Any]]:
 
 @router.get("/data/panel", tags=["data"], responses=ERRORS)
 def panel(
-    year: int | None = Query(None, ge=1949, le=2100, description="Only this year."),
+    year: int | None = Query(
+        None, ge=PANEL_YEARS[0], le=PANEL_YEARS[1], description="Only this year (of the data)."
+    ),
     country: CountryCode | None = Query(  # type: ignore[valid-type]
         None, description="Only this country (ISO3 code of GET /api/countries)."
     ),

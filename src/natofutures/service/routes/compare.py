@@ -30,15 +30,25 @@ router = APIRouter(prefix=API_PREFIX)
 _COMPARE_STEP_WEIGHTS = (("simulating", 1.0), ("forecasting", 0.5), ("ranking", 0.1))
 
 
-def plan_compare(req: CompareRequest, cfg: ServiceConfig) -> list[Any]:
-    """Check a compare body against this server's limits: the scenarios, or InputError.
+DEFAULT_DRAWS = 100
+DEFAULT_SMAA_SAMPLES = 20_000
+
+
+def plan_compare(req: CompareRequest, cfg: ServiceConfig) -> tuple[CompareRequest, list[Any]]:
+    """Check a compare body against this server's limits: (the body with its defaults filled
+    in, the scenarios), or InputError.
 
     Scenarios that share a name are told apart by a suffix (``_2``, ``_3`` ...), so that
     any list the schema allows can be compared.
     """
+    req = req.model_copy(update={
+        "draws": min(DEFAULT_DRAWS, cfg.max_compare_draws) if req.draws is None else req.draws,
+        "smaa_samples": min(DEFAULT_SMAA_SAMPLES, cfg.max_smaa_samples)
+        if req.smaa_samples is None else req.smaa_samples,
+    })
     for field, value, limit in (
-        ("draws", req.draws, cfg.max_compare_draws),
-        ("smaa_samples", req.smaa_samples, cfg.max_smaa_samples),
+        ("draws", int(req.draws or 0), cfg.max_compare_draws),
+        ("smaa_samples", int(req.smaa_samples or 1), cfg.max_smaa_samples),
     ):
         if value > limit:
             raise InputError(
@@ -51,7 +61,7 @@ def plan_compare(req: CompareRequest, cfg: ServiceConfig) -> list[Any]:
             f"[2025, {cfg.max_horizon}] (this server's limit)"
         )
     items = req.scenarios or [ScenarioIn(posture=n) for n in posture_names()]
-    scenarios = [scenario_of(s, f"scenarios[{k}]") for k, s in enumerate(items)]
+    scenarios = [scenario_of(s, f"scenarios[{k}]", cfg) for k, s in enumerate(items)]
     seen: dict[str, int] = {}
     named = []
     for sc in scenarios:
@@ -59,7 +69,7 @@ def plan_compare(req: CompareRequest, cfg: ServiceConfig) -> list[Any]:
         if seen[sc.name] > 1:
             sc = sc.model_copy(update={"name": f"{sc.name}_{seen[sc.name]}"})
         named.append(sc)
-    return named
+    return req, named
 
 
 def compare_result(
@@ -90,20 +100,21 @@ def compare_result(
 
         job.report(0.0, "loading perspectives")
     t_start = time.perf_counter()
+    draws, smaa = int(req.draws or 0), int(req.smaa_samples or 1)
     res = nf.compare(
         scenarios,
-        draws=req.draws,
+        draws=draws,
         seed=req.seed,
         horizon=req.horizon,
         perspectives=views or None,
-        smaa_samples=req.smaa_samples,
+        smaa_samples=smaa,
         progress=on_step,
     )
     run_id = None
     if req.record:
         spec = runs.spec_for(
-            "compare", scenarios, draws=req.draws, seed=req.seed, horizon=req.horizon,
-            options={"perspectives": views, "weights": None, "smaa_samples": req.smaa_samples,
+            "compare", scenarios, draws=draws, seed=req.seed, horizon=req.horizon,
+            options={"perspectives": views, "weights": None, "smaa_samples": smaa,
                      "status_quo_bonus": None},
             source="service",
         )
@@ -135,6 +146,6 @@ def compare(
     run inputs with ``run_id``, the runs-store id) plus criterion metadata and
     ``elapsed_ms``. For progress and cancel, use ``POST /api/jobs/compare``.
     """
-    scenarios = plan_compare(req, cfg)
+    req, scenarios = plan_compare(req, cfg)
     with slot(sem, True):
         return compare_result(req, scenarios, cfg)

@@ -108,7 +108,7 @@ async def compare_job(
     ranked (weighted by their usual share of the run time); cancel stops the job at the
     next of these steps.
     """
-    scenarios = plan_compare(req, cfg)
+    req, scenarios = plan_compare(req, cfg)
     return _accepted(
         registry.submit("compare", lambda ctx: compare_result(req, scenarios, cfg, ctx))
     )

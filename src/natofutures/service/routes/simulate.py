@@ -88,14 +88,19 @@ LABELS = {
 
 
 # ----------------------------------------------------------------------------- scenarios
-def scenario_of(sc_in: ScenarioIn, where: str = "scenario") -> Any:
+def scenario_of(sc_in: ScenarioIn, where: str, cfg: ServiceConfig) -> Any:
     """Validate a scenario body into a :class:`~natofutures.scenario.Scenario` (no files read).
 
     Scenarios are immutable, so the last few hundred validated ones are reused (a slider
     sends the same few bodies again and again).
     """
-    # json (not pydantic's dump) keeps NaN/inf as they came, so the library reports them
-    return _scenario_from_json(json.dumps(sc_in.model_dump(mode="json", exclude_none=True)), where)
+    if sc_in.horizon is not None and sc_in.horizon > cfg.max_horizon:
+        raise InputError(
+            f"{where}.horizon: value {sc_in.horizon} not allowed; expected a year in "
+            f"[2025, {cfg.max_horizon}] (this server's limit)"
+        )
+    body = sc_in.model_dump(mode="json", exclude_none=True, by_alias=True)
+    return _scenario_from_json(json.dumps(body), where)
 
 
 @lru_cache(maxsize=512)
@@ -132,7 +137,7 @@ def plan_simulate(req: SimulateRequest, cfg: ServiceConfig) -> tuple[Any, int]:
             f"draws: value {req.draws} not allowed; expected an integer in "
             f"[0, {cfg.max_draws}] (this server's limit)"
         )
-    sc = scenario_of(req.scenario)
+    sc = scenario_of(req.scenario, "scenario", cfg)
     return sc, horizon_of(req.horizon, sc, cfg)
 
 
@@ -341,7 +346,7 @@ async def simulate_central(
     t_start = time.perf_counter()
     plans = []
     for k, sc_in in enumerate(req.scenarios):
-        sc = scenario_of(sc_in, f"scenarios[{k}]")
+        sc = scenario_of(sc_in, f"scenarios[{k}]", cfg)
         one = SimulateRequest(scenario=sc_in, draws=0, seed=0, horizon=req.horizon)
         plans.append((sc, one, horizon_of(req.horizon, sc, cfg)))
     results = []
