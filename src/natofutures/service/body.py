@@ -2,13 +2,15 @@
 strings for numbers, anywhere in the body, nested scenario parts included).
 
 FastAPI validates bodies in pydantic's lax mode, which turns ``"seed": false`` into 0 and
-``"year": "2030"`` into 2030, although ``/openapi.json`` says integer. The routes therefore take
-their body through :func:`json_body` (a dependency that validates with ``strict=True``) and
-declare it in the schema with the same model (``openapi_extra``).
+``"year": "2030"`` into 2030, although ``/openapi.json`` says integer. Integral numbers written
+with a fraction (``725.0``) are integers in JSON Schema and are taken as such. The routes
+therefore take their body through :func:`json_body` (a dependency that validates with
+``strict=True``) and declare it in the schema with the same model (``openapi_extra``).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import Request
@@ -45,11 +47,30 @@ def json_body(model: type[BaseModel], *, dependency: bool = False) -> Any:
                   "input": None}]
             )
         try:
-            return model.model_validate_json(raw, strict=True)
+            data = _integral_floats_as_ints(json.loads(raw))
+        except (ValueError, RecursionError):
+            raise RequestValidationError(
+                [{"loc": ("body",), "msg": "expected a JSON object (the body is not valid JSON)",
+                  "type": "json_invalid", "input": None}]
+            ) from None
+        try:
+            return model.model_validate_json(json.dumps(data), strict=True)
         except ValidationError as exc:
             raise RequestValidationError(exc.errors(include_url=False)) from None
 
     return parse
+
+
+def _integral_floats_as_ints(value: Any) -> Any:
+    """``725.0`` -> ``725`` everywhere: JSON Schema's integers include them (a number field
+    still takes the int); booleans and strings are left for strict validation to refuse."""
+    if isinstance(value, dict):
+        return {k: _integral_floats_as_ints(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_integral_floats_as_ints(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def add_body_schemas(schema: dict[str, Any]) -> None:

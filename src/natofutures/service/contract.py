@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from natofutures.errors import DataError, InputError, NatoFuturesError
 from natofutures.service.body import BODY_MODELS, add_body_schemas
 from natofutures.service.jobs import JobsFullError
+from natofutures.service.shares import shares_schema
 from natofutures.service.state import ServerBusyError, ServiceConfig
 
 __all__ = ["install_error_handlers", "install_openapi", "validation_message"]
@@ -160,6 +161,8 @@ def install_openapi(app: FastAPI, cfg: ServiceConfig) -> None:
         for (model, field), maximum in limits.items():
             if model in comps:
                 _set_max(comps[model]["properties"][field], maximum)
+        if "ScenarioIn" in comps:
+            comps["ScenarioIn"].update(shares_schema())
         app.openapi_schema = schema
         return schema
 

@@ -80,7 +80,10 @@ def _overrides_model() -> type[BaseModel]:
         number = Annotated[float, bound]
         kind: Any = number
         if spec.dated:
-            kind = number | Annotated[dict[_YearKey, number], Field(min_length=1)]
+            kind = number | Annotated[
+                dict[_YearKey, number],
+                Field(min_length=1, json_schema_extra={"additionalProperties": False}),
+            ]
         fields[f"p{i}"] = (
             kind | None,
             Field(default=None, alias=path, description=f"{spec.unit}; bounds [{lo}, {hi}]"),
