@@ -674,3 +674,46 @@ def test_cli_help_does_not_import_the_web_stack() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("scenario", "needle"),
+    [
+        ({"overrides": {"us.allocation.out_of_area": 1.0}},
+         "scenario.overrides.us.allocation.out_of_area: value 1.0 not allowed; expected at most"),
+        ({"overrides": {"us.allocation.europe": 0.1, "us.allocation.out_of_area": 0.1}},
+         "given together not allowed"),
+        ({"posture": "democracy_international",
+          "shocks": [{"kind": "us_allocation", "year": 2033, "theatre": "europe", "value": 0.9}]},
+         "scenario.shocks[0].value: value 0.9 not allowed; expected at most 0.4"),
+        ({"shocks": [{"kind": "us_allocation", "year": 2033, "theatre": "europe", "value": 0.1},
+                     {"kind": "us_allocation", "year": 2034, "theatre": "out_of_area",
+                      "value": 0.1}]},
+         "expected them all in one theatre"),
+    ],
+)
+def test_shares_of_one_whole_are_refused_as_the_schema_says(
+    client: TestClient, scenario: dict[str, Any], needle: str
+) -> None:
+    resp = _sim(client, scenario=scenario)
+    assert resp.status_code == 422, resp.text
+    assert needle in resp.json()["detail"]
+    rules = client.get("/openapi.json").json()["components"]["schemas"]["ScenarioIn"]["allOf"]
+    assert any("if" in r for r in rules) and any("not" in r for r in rules)
+
+
+def test_the_schema_states_this_servers_limits(client: TestClient) -> None:
+    comps = client.get("/openapi.json").json()["components"]["schemas"]
+    assert comps["SimulateRequest"]["properties"]["draws"]["maximum"] == TEST_LIMITS["max_draws"]
+    horizons = comps["SimulateRequest"]["properties"]["horizon"]["anyOf"]
+    assert any(h.get("maximum") == TEST_LIMITS["max_horizon"] for h in horizons)
+    scen = comps["ScenarioIn"]["properties"]
+    assert scen["posture"]["enum"] == nf.scenario.posture_names()
+    assert comps["SimulateRequest"]["additionalProperties"] is False
+    assert comps["CompareRequest"]["properties"]["scenarios"]["anyOf"][0]["minItems"] == 2
+
+
+def test_405_lists_every_method_of_the_path(client: TestClient) -> None:
+    resp = client.request("PUT", "/api/jobs/abc")
+    assert resp.status_code == 405
+    assert resp.headers["allow"] == "DELETE, GET"
