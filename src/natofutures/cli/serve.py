@@ -52,9 +52,15 @@ def serve_cmd(
             f"--host: value {host!r} not allowed without a token; give --token or set "
             "NATOFUTURES_TOKEN (API requests then need 'Authorization: Bearer TOKEN')"
         )
+    try:
+        # natofutures.service names every missing package of the extra in its ImportError
+        from natofutures.service.app import ServiceConfig, create_app
+    except ImportError as exc:
+        raise InputError(
+            "serve: the web service is an optional extra and is not installed "
+            f"({str(exc).splitlines()[0]}); expected: pip install 'natofutures[service]'"
+        ) from None
     import uvicorn
-
-    from natofutures.service.app import ServiceConfig, create_app
 
     config = ServiceConfig(
         max_draws=max_draws,

@@ -22,7 +22,6 @@ from natofutures.scenario import (
     Normal,
     ScenarioFile,
     SpendingShock,
-    UsAllocationShock,
     WarShock,
     WithdrawalShock,
 )
@@ -142,12 +141,13 @@ class GdpShockIn(GdpShock):
     )
 
 
-#: the service's distributions: those whose constraints a JSON schema states exactly
-#: (uniform and triangular need low < high, which it cannot; use a scenario file)
+#: the service's distributions and shocks: those whose constraints a JSON schema states
+#: exactly. Uniform and triangular need low < high, a us_allocation shock a share that fits
+#: below the other theatres' in every year; a schema cannot say either (use a scenario file
+#: with the CLI or Python API).
 DistributionIn = Annotated[NormalIn | LogNormalIn, Field(discriminator="dist")]
 ShockIn = Annotated[
-    IntentionsShock | SpendingShockIn | GdpShockIn | WithdrawalShock | UsAllocationShock
-    | EnergyShock | WarShock,
+    IntentionsShock | SpendingShockIn | GdpShockIn | WithdrawalShock | EnergyShock | WarShock,
     Field(discriminator="kind"),
 ]
 
@@ -198,7 +198,8 @@ class ScenarioIn(ScenarioFile):
     shocks: list[ShockIn] = Field(  # type: ignore[valid-type]
         default_factory=list,
         max_length=MAX_SHOCKS,
-        description='Dated shocks, e.g. {"kind": "war", "year": 2030, "theatre": "europe"}.',
+        description='Dated shocks, e.g. {"kind": "war", "year": 2030, "theatre": "europe"} '
+        "(us_allocation shocks: in a scenario file).",
     )
     horizon: int | None = Field(default=None, ge=2025, le=2100, description="Last simulated year.")
 

@@ -101,7 +101,7 @@ def scenario_of(sc_in: ScenarioIn, where: str, cfg: ServiceConfig) -> Any:
             f"[2025, {cfg.max_horizon}] (this server's limit)"
         )
     body = sc_in.model_dump(mode="json", exclude_none=True, by_alias=True)
-    check_shares(sc_in.posture, body.get("overrides", {}), where, body.get("shocks", []))
+    check_shares(sc_in.posture, body.get("overrides", {}), where)
     return _scenario_from_json(json.dumps(body), where)
 
 
