@@ -25,7 +25,7 @@ with warnings.catch_warnings():
 from natofutures.service.app import ServiceConfig, create_app
 from tests.service.conftest import TEST_LIMITS
 
-EXAMPLES = 110
+EXAMPLES = 30
 CASES: list[str] = []
 
 _STORE = Path(tempfile.mkdtemp(prefix="natofutures-fuzz-store-"))
