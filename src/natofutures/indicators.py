@@ -93,6 +93,13 @@ def over_draws(
     return out
 
 
+def _theatre_slice(k: int) -> Callable[[np.ndarray], np.ndarray]:
+    def take(a: np.ndarray) -> np.ndarray:
+        return a[:, :, k]
+
+    return take
+
+
 def headline(ds: Any) -> tuple[dict[str, np.ndarray], dict[str, str]]:
     """The alliance-level headline series of a simulation: ``{name: (draw, year)}`` and units.
 
@@ -123,7 +130,7 @@ def headline(ds: Any) -> tuple[dict[str, np.ndarray], dict[str, str]]:
     put("reengaged", "reengaged", lambda a: a.astype(np.float64))
     for source in ("balance", "hazard", "cumulative_risk"):
         for k, t in enumerate(theatres):
-            put(f"{source}_{t}", source, lambda a, k=k: a[:, :, k])
+            put(f"{source}_{t}", source, _theatre_slice(k))
     return named, out_units
 
 

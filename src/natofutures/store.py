@@ -221,7 +221,7 @@ def legacy_spec(
             scenarios = [scenario(v) for v in stored.values()]
             options = {
                 "perspectives": flags.get("--perspective", []),
-                "weights": (flags.get("--weights") or [None])[-1],
+                "weights": flags["--weights"][-1] if "--weights" in flags else None,
                 "smaa_samples": int((flags.get("--smaa-samples") or ["100000"])[-1]),
                 "status_quo_bonus": (
                     float(flags["--status-quo-bonus"][-1])

@@ -139,12 +139,12 @@ class AllowHeaderMiddleware:
         if self._table is None:
             table = []
             for template, ops in self.schema().get("paths", {}).items():
-                regex = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
+                pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
                 methods = sorted(m.upper() for m in ops if m in _METHODS)
-                table.append((re.compile(f"^{regex}$"), methods))
+                table.append((re.compile(f"^{pattern}$"), methods))
             self._table = table
-        for regex, methods in self._table:
-            if regex.match(path):
+        for compiled, methods in self._table:
+            if compiled.match(path):
                 return methods
         return []
 

@@ -87,7 +87,7 @@ def _overrides_model() -> type[BaseModel]:
             kind | None,
             Field(default=None, alias=path, description=f"{spec.unit}; bounds [{lo}, {hi}]"),
         )
-    model: type[BaseModel] = create_model(  # type: ignore[call-overload]
+    model: type[BaseModel] = create_model(
         "OverridesIn",
         __config__=ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=False),
         __doc__="Parameter overrides by dotted name (GET /api/parameters), within bounds. "
@@ -188,14 +188,14 @@ class ScenarioIn(ScenarioFile):
             '{"us.resolve": 0.4}; dated parameters take {"year": value}.'
         ),
     )
-    uncertainty: dict[UncertainName, DistributionIn] = Field(  # type: ignore[valid-type]
+    uncertainty: dict[UncertainName, DistributionIn] = Field(  # type: ignore[valid-type,assignment]
         default_factory=dict,
         max_length=MAX_UNCERTAINTY,
         description='Distributions replacing the defaults of uncertain parameters, e.g. '
         '{"projection.decay_km": {"dist": "normal", "mean": 6000, "sd": 1500}}; the service '
         "takes normal and lognormal (uniform and triangular: in a scenario file).",
     )
-    shocks: list[ShockIn] = Field(  # type: ignore[valid-type]
+    shocks: list[ShockIn] = Field(  # type: ignore[assignment]
         default_factory=list,
         max_length=MAX_SHOCKS,
         description='Dated shocks, e.g. {"kind": "war", "year": 2030, "theatre": "europe"} '

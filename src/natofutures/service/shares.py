@@ -32,6 +32,12 @@ SHARE_GROUPS: tuple[tuple[str, ...], ...] = (
 DEFAULT_POSTURE = "business_as_usual"
 
 
+def _scalar(value: float | dict[int, float]) -> float:
+    if isinstance(value, dict):
+        raise TypeError("a share of one whole is a scalar parameter")
+    return float(value)
+
+
 @lru_cache(maxsize=1)
 def share_limits() -> dict[str, dict[str, float]]:
     """``{posture: {share path: largest value}}`` for one overridden share of each group."""
@@ -45,7 +51,7 @@ def share_limits() -> dict[str, dict[str, float]]:
         limits: dict[str, float] = {}
         for group in SHARE_GROUPS:
             for path in group:
-                others = sum(float(sc.parameter(o)) for o in group if o != path)  # type: ignore[arg-type]
+                others = sum(_scalar(sc.parameter(o)) for o in group if o != path)
                 room = math.floor((1.0 - others) * 1e9) / 1e9
                 limits[path] = max(0.0, min(float(table[path].bounds[1]), room))
         out[name] = limits
