@@ -60,9 +60,10 @@ def dask_client(spec: str) -> Iterator[Any]:
     kind, arg = parse_scheduler(spec)
     try:
         from dask.distributed import Client, LocalCluster
-    except ImportError as exc:  # pragma: no cover - dask is a dependency
+    except ImportError as exc:
         raise InputError(
-            f"scheduler: value {spec!r} needs dask[distributed]; install natofutures with it"
+            f"scheduler: value {spec!r} needs Dask, an optional extra that is not installed; "
+            "expected: pip install 'natofutures[distributed]' (or --scheduler local)"
         ) from exc
     if kind == "cluster":
         assert isinstance(arg, int)
@@ -125,12 +126,13 @@ def simulate_distributed(
     backend). Returns the same ``xarray.Dataset`` as a local run, bit for bit.
     """
     import xarray as xr
-    from dask.distributed import as_completed
 
     if draws <= 0:
         # the deterministic central case is a single path: nothing to distribute
         return _run_piece(scenario, 0, seed, horizon, 0, options)
     with dask_client(scheduler) as client:
+        from dask.distributed import as_completed
+
         n_workers = max(1, len(client.scheduler_info().get("workers", {})))
         if chunk_draws is not None:
             if isinstance(chunk_draws, bool) or not isinstance(chunk_draws, int) or chunk_draws < 1:

@@ -34,15 +34,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from natofutures.errors import InputError, NatoFuturesError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 RUN_KINDS = ("simulate", "compare", "stress", "sensitivity")
+#: where a run was started (``RunSpec.source``)
+RUN_SOURCES = ("cli", "python", "service", "report", "migrated")
 _ORPHAN_AGE_S = 3600.0
 # Called just before a run's transaction commits; tests use it to kill a writer mid-write.
 _before_commit: Callable[[], None] | None = None
@@ -102,7 +105,157 @@ def _migration_2(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("ALTER TABLE runs ADD COLUMN labels VARCHAR DEFAULT '{}'")
 
 
-MIGRATIONS: tuple[Callable[[duckdb.DuckDBPyConnection], None], ...] = (_migration_1, _migration_2)
+def _migration_3(con: duckdb.DuckDBPyConnection) -> None:
+    # v3: a run is recorded as data (its RunSpec as JSON), not as a command line. Older runs get
+    # a spec read from their stored inputs and command line where that is unambiguous; where
+    # it is not, spec stays NULL and `runs rerun` says why.
+    con.execute("ALTER TABLE runs ADD COLUMN spec VARCHAR")
+    rows = con.execute(
+        "SELECT run_id, kind, command, scenario_json, seed, draws, horizon, package_version, "
+        "data_version, labels FROM runs"
+    ).fetchall()
+    for run_id, *fields in rows:
+        spec = legacy_spec(*fields)
+        if spec is not None:
+            con.execute("UPDATE runs SET spec = ? WHERE run_id = ?", [spec, run_id])
+
+
+MIGRATIONS: tuple[Callable[[duckdb.DuckDBPyConnection], None], ...] = (
+    _migration_1,
+    _migration_2,
+    _migration_3,
+)
+
+
+# --- run specs -------------------------------------------------------------------------------
+class RunSpec(BaseModel):
+    """What determines a run's numbers, as data: enough to recompute it in-process.
+
+    ``scenarios`` are canonical scenario objects (``Scenario.canonical_json``, levers
+    included, so a custom posture file need not exist any more). ``options`` are the
+    kind's other inputs: compare ``perspectives``, ``weights``, ``smaa_samples``,
+    ``status_quo_bonus``; stress ``stress_scenario`` and ``postures``; sensitivity
+    ``output``, ``method``, ``n`` and ``postures``. ``source`` says which entry point
+    recorded it. See docs/api.md ("Runs").
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    spec_version: Literal[1] = 1
+    kind: Literal["simulate", "compare", "stress", "sensitivity"]
+    scenarios: list[dict[str, Any]] = Field(default_factory=list)
+    draws: int = Field(ge=0)
+    seed: int = Field(ge=0)
+    horizon: int | None = Field(default=None, ge=2025, le=2100)
+    options: dict[str, Any] = Field(default_factory=dict)
+    package_version: str
+    data_version: str
+    source: Literal["cli", "python", "service", "report", "migrated"] = "cli"
+
+    def to_json(self) -> str:
+        """Canonical JSON (sorted keys, compact)."""
+        return json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> RunSpec:
+        """Parse and validate a stored spec (one-line InputError naming the field)."""
+        try:
+            return cls.model_validate_json(text)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "spec"
+            raise InputError(f"run spec: {where}: {first['msg']}") from None
+
+
+def _flag_values(command: str) -> dict[str, list[str]]:
+    """``--flag value`` / ``--flag=value`` pairs of a recorded command line."""
+    import shlex
+
+    try:
+        args = shlex.split(command)
+    except ValueError:
+        return {}
+    out: dict[str, list[str]] = {}
+    for i, arg in enumerate(args):
+        if not arg.startswith("--"):
+            continue
+        name, eq, value = arg.partition("=")
+        if eq:
+            out.setdefault(name, []).append(value)
+        elif i + 1 < len(args) and not args[i + 1].startswith("--"):
+            out.setdefault(name, []).append(args[i + 1])
+    return out
+
+
+def legacy_spec(
+    kind: str,
+    command: str,
+    scenario_json: str,
+    seed: int | None,
+    draws: int | None,
+    horizon: int | None,
+    package_version: str,
+    data_version: str,
+    labels: str | None,
+) -> str | None:
+    """The RunSpec JSON of a run recorded before specs existed, or None if it cannot be told.
+
+    Used once, by migration 3. Reads the stored scenario JSON and, for the options that were
+    only in the command line (compare's perspectives, weights, SMAA samples, status-quo
+    bonus; sensitivity's output and sample size), the recorded flags.
+    """
+    try:
+        stored = json.loads(scenario_json)
+        flags = _flag_values(command)
+        extra = json.loads(labels or "{}")
+        options: dict[str, Any] = {}
+
+        def scenario(obj: Any) -> dict[str, Any]:
+            value = json.loads(obj) if isinstance(obj, str) else obj
+            if not isinstance(value, dict) or "levers" not in value:
+                raise ValueError("not a resolved scenario")
+            return value
+
+        if kind == "simulate":
+            scenarios = [scenario(stored)]
+        elif kind == "compare":
+            scenarios = [scenario(v) for v in stored.values()]
+            options = {
+                "perspectives": flags.get("--perspective", []),
+                "weights": flags["--weights"][-1] if "--weights" in flags else None,
+                "smaa_samples": int((flags.get("--smaa-samples") or ["100000"])[-1]),
+                "status_quo_bonus": (
+                    float(flags["--status-quo-bonus"][-1])
+                    if "--status-quo-bonus" in flags else None
+                ),
+            }
+        elif kind == "stress":
+            scenarios = [scenario(v) for v in stored.values()]
+            options = {"stress_scenario": extra["scenario"], "postures": list(stored)}
+        elif kind == "sensitivity":
+            scenarios = [scenario(v) for v in stored["scenarios"].values()]
+            method = str(stored["method"])
+            options = {
+                "output": (flags.get("--output") or ["europe_risk"])[-1],
+                "method": method,
+                "n": int((flags.get("--n") or ["64" if method == "sobol" else "20"])[-1]),
+                "postures": list(stored["scenarios"]),
+            }
+        else:
+            return None
+        spec = RunSpec(
+            kind=kind,  # type: ignore[arg-type]
+            scenarios=scenarios,
+            draws=int(draws or 0),
+            seed=int(seed or 0),
+            horizon=horizon,
+            options=options,
+            package_version=package_version,
+            data_version=data_version,
+            source="migrated",
+        )
+    except (ValueError, KeyError, TypeError, AttributeError, ValidationError):
+        return None
+    return spec.to_json()
 
 
 @dataclass(frozen=True)
@@ -124,6 +277,17 @@ class RunRecord:
     has_arrays: bool
     labels: dict[str, str] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: the run's RunSpec as JSON (None: recorded before specs and not migratable)
+    spec: str | None = None
+
+    def run_spec(self) -> RunSpec:
+        """The run's :class:`RunSpec`, or a one-line InputError if it has none."""
+        if self.spec is None:
+            raise InputError(
+                f"run id: {self.run_id!r} was recorded before run specs (command "
+                f"{self.command!r}) and its inputs cannot be recovered; it cannot be rerun"
+            )
+        return RunSpec.from_json(self.spec)
 
     def inputs(self) -> dict[str, Any]:
         """The inputs that determine the results (what ``runs diff`` compares)."""
@@ -136,6 +300,7 @@ class RunRecord:
             "horizon": self.horizon,
             "package_version": self.package_version,
             "data_version": self.data_version,
+            "options": json.loads(self.spec).get("options", {}) if self.spec else None,
         }
 
 
@@ -237,6 +402,7 @@ class RunStore:
         horizon: int | None = None,
         arrays: Any | None = None,
         labels: dict[str, str] | None = None,
+        spec: str | None = None,
     ) -> str:
         """Record one run atomically and return its id.
 
@@ -258,8 +424,8 @@ class RunStore:
                     con.execute(
                         "INSERT INTO runs (run_id, created_at, kind, command, posture, "
                         "scenario_json, scenario_hash, seed, draws, horizon, package_version, "
-                        "data_version, has_arrays, labels) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "data_version, has_arrays, labels, spec) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [
                             run_id,
                             datetime.now(UTC).replace(tzinfo=None),
@@ -275,6 +441,7 @@ class RunStore:
                             data_version,
                             arrays is not None,
                             json.dumps(labels or {}, sort_keys=True),
+                            spec,
                         ],
                     )
                     if blobs:

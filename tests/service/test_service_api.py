@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import natofutures as nf
@@ -88,7 +89,7 @@ def test_countries_match_the_bundled_table(client: TestClient) -> None:
 
 
 def test_panel_filters_by_year_and_country(client: TestClient) -> None:
-    rows = client.get("/api/data/panel", params={"year": 2024, "country": "pol"}).json()
+    rows = client.get("/api/data/panel", params={"year": 2024, "country": "POL"}).json()
     assert len(rows) == 1 and rows[0]["iso3"] == "POL" and rows[0]["year"] == 2024
     expected = nf.data.panel(countries=["POL"], years=[2024])["burden"].iloc[0]
     assert rows[0]["burden"] == pytest.approx(expected, rel=1e-5)
@@ -100,7 +101,8 @@ def test_panel_filters_by_year_and_country(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"country": "XXX"}, "country"), ({"country": "../x"}, "country"), ({"year": 1800}, "year")],
+    [({"country": "XXX"}, "country"), ({"country": "../x"}, "country"), ({"year": 1800}, "year"),
+     ({"country": "pol"}, "country")],
 )
 def test_panel_bad_query_is_422_naming_the_field(
     client: TestClient, params: dict[str, Any], field: str
@@ -149,7 +151,41 @@ def test_recorded_run_appears_in_the_runs_store(client: TestClient) -> None:
     detail = client.get(f"/api/runs/{run_id}").json()
     assert detail["kind"] == "simulate" and detail["draws"] == 10
     assert detail["scenario"]["posture"] == "global_vs_china"
-    assert {"series", "year", "median"} <= set(detail["tables"]["summary"][0])
+    assert {"indicator", "year", "median"} <= set(detail["tables"]["milestones"][0])
+    assert detail["spec"]["source"] == "service" and detail["spec"]["draws"] == 10
+
+
+def test_a_service_recorded_run_reruns_exactly(client: TestClient, store_dir: Path) -> None:
+    body = {"scenario": {"posture": "division_of_labor", "overrides": {"us.resolve": 0.35},
+                         "shocks": [{"kind": "war", "year": 2031, "theatre": "europe"}]},
+            "draws": 12, "seed": 9, "horizon": 2040, "record": True}
+    run_id = _sim(client, **body).json()["run_id"]
+    result = nf.runs.rerun(run_id, store=store_dir)
+    assert result["identical"], result["tables"]
+    assert result["tables"] == {"milestones": "identical"}
+    # a recorded job is the same run: same spec, same stored table
+    job = client.post("/api/jobs/simulate", json=body).json()
+    job_run = _wait_job(client, job["id"])[-1]["result"]["run_id"]
+    a, b = nf.runs.get(run_id, store=store_dir), nf.runs.get(job_run, store=store_dir)
+    assert a.run_spec() == b.run_spec()
+    pd.testing.assert_frame_equal(a.tables["milestones"], b.tables["milestones"])
+
+
+def test_compare_is_recorded_under_the_id_it_answers(client: TestClient, store_dir: Path) -> None:
+    body = {"scenarios": [{"posture": "business_as_usual"}, {"posture": "business_as_usual",
+                                                            "overrides": {"us.resolve": 0.4}}],
+            "perspectives": ["restrainer", "restrainer"], "draws": 4, "smaa_samples": 200}
+    resp = client.post("/api/compare", json=body)
+    assert resp.status_code == 200, resp.text
+    out = resp.json()
+    # same name twice: told apart by a suffix; a perspective given twice counts once
+    assert out["postures"] == ["business_as_usual", "business_as_usual_2"]
+    assert list(out["rankings"]) == ["restrainer"]
+    run_id = out["run"]["run_id"]
+    assert nf.runs.get(run_id, store=store_dir).run_spec().source == "service"
+    assert nf.runs.rerun(run_id, store=store_dir)["identical"]
+    unrecorded = client.post("/api/compare", json={**body, "record": False}).json()
+    assert unrecorded["run"]["run_id"] is None
 
 
 def test_central_cases_of_several_scenarios_in_one_call(client: TestClient) -> None:
@@ -207,7 +243,16 @@ def test_unknown_run_is_404(client: TestClient, run_id: str) -> None:
         ({"scenario": {"posture": "../../etc/passwd"}}, "scenario.posture"),
         ({"scenario": {"posture": "/etc/passwd.yaml"}}, "scenario.posture"),
         ({"scenario": {"overrides": {"us.resolve": 5}}}, "scenario.overrides.us.resolve"),
-        ({"scenario": {"overrides": {"no.such.parameter": 1}}}, "scenario.overrides.no.such"),
+        ({"scenario": {"overrides": {"no.such.parameter": 1}}},
+         "scenario.overrides: unknown field 'no.such.parameter'"),
+        ({"scenario": {"overrides": {"us.resolv": 0.5}}},
+         "did you mean scenario.overrides.us.resolve?"),
+        ({"posture": "division_of_labor"},
+         "unknown field 'posture' — did you mean scenario.posture?"),
+        ({"seed": False}, "seed: value False not allowed"),
+        ({"record": 0}, "record: value 0 not allowed"),
+        ({"scenario": {"shocks": [{"kind": "war", "year": "2030", "theatre": "europe"}]}},
+         "scenario.shocks[0].year: value '2030' not allowed"),
         ({"scenario": {"shocks": [{"kind": "war", "year": 2030, "theatre": "mars"}]}},
          "scenario.shocks"),
         ({"scenario": {"shocks": [{"kind": "spending", "year": 2030, "country": "XXX",
@@ -269,10 +314,8 @@ def test_compare_ranks_postures_under_perspectives(client: TestClient) -> None:
         ({"perspectives": ["nope"]}, "perspectives[0]"),
         ({"perspectives": ["/etc/passwd.yaml"]}, "perspectives[0]"),
         ({"scenarios": [{"posture": "business_as_usual"}]}, "scenarios"),
-        ({"scenarios": [{"posture": "business_as_usual"}, {"posture": "business_as_usual"}]},
-         "scenarios"),
         ({"scenarios": [{"posture": "x/y"}, {"posture": "business_as_usual"}]},
-         "scenarios.0.posture"),
+         "scenarios[0].posture"),
     ],
 )
 def test_bad_compare_input_is_422_naming_the_field(
@@ -299,7 +342,11 @@ def _wait_job(c: TestClient, job_id: str, timeout: float = 60.0) -> list[dict[st
 
 
 def _without_timing(result: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in result.items() if k != "elapsed_ms"}
+    """The result without its timing and (each run is recorded apart) its runs-store id."""
+    out = {k: v for k, v in result.items() if k != "elapsed_ms"}
+    if isinstance(out.get("run"), dict):
+        out["run"] = {k: v for k, v in out["run"].items() if k != "run_id"}
+    return out
 
 
 def _job_app(store_dir: Path, **limits: Any) -> Any:
@@ -309,7 +356,7 @@ def _job_app(store_dir: Path, **limits: Any) -> Any:
 def test_simulate_job_reports_progress_then_gives_the_synchronous_result(
     store_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import natofutures.service.app as service
+    import natofutures.service.routes.simulate as service
 
     slow_engine(monkeypatch, 0.05)
     monkeypatch.setattr(service, "MIN_JOB_BLOCK", 5)  # 50 draws in 10 blocks
@@ -379,7 +426,7 @@ def test_recorded_job_appears_in_the_runs_store(client: TestClient) -> None:
 
 
 def test_cancel_stops_a_running_job(store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import natofutures.service.app as service
+    import natofutures.service.routes.simulate as service
 
     slow_engine(monkeypatch, 0.1)
     monkeypatch.setattr(service, "MIN_JOB_BLOCK", 2)  # 50 draws in 25 blocks: ~2.5 s
@@ -401,7 +448,7 @@ def test_cancel_stops_a_running_job(store_dir: Path, monkeypatch: pytest.MonkeyP
         while any(t.name == name for t in threading.enumerate()):
             assert time.monotonic() < end, "the cancelled job kept running"
             time.sleep(0.01)
-        assert c.get(f"/api/jobs/{job['id']}").json()["status"] == "cancelled"
+        assert c.get(f"/api/jobs/{job['id']}").status_code == 404  # a deleted job is gone
         assert app.state.jobs.active() == 0
         # its slot is free again: the next job runs to the end
         again = c.post("/api/jobs/simulate", json={"draws": 2, "seed": 1}).json()
@@ -419,6 +466,7 @@ def test_cancel_a_queued_job_and_forget_a_finished_one(
         assert c.get(f"/api/jobs/{second['id']}").json()["status"] == "queued"
         gone = c.delete(f"/api/jobs/{second['id']}").json()
         assert gone["status"] == "cancelled" and gone["started_at"] is None
+        assert c.get(f"/api/jobs/{second['id']}").status_code == 404
         assert _wait_job(c, first["id"])[-1]["status"] == "done"
         forgot = c.delete(f"/api/jobs/{first['id']}")
         assert forgot.status_code == 200 and forgot.json()["status"] == "done"
@@ -477,7 +525,13 @@ def test_too_many_jobs_is_429(store_dir: Path, monkeypatch: pytest.MonkeyPatch) 
         assert full.headers["retry-after"]
         for job_id in ids:
             c.delete(f"/api/jobs/{job_id}")
-        assert c.post("/api/jobs/simulate", json={"draws": 0}).status_code == 202
+        # a cancelled job holds its place until its thread stops (within one step)
+        end = time.monotonic() + 10
+        while app.state.jobs.active():
+            assert time.monotonic() < end
+            time.sleep(0.01)
+        again = c.post("/api/jobs/simulate", json={"draws": 0})
+        assert again.status_code == 202, again.text
 
 
 def test_finished_jobs_expire_and_memory_is_bounded(store_dir: Path) -> None:
@@ -620,3 +674,75 @@ def test_cli_help_does_not_import_the_web_stack() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("scenario", "needle"),
+    [
+        ({"overrides": {"us.allocation.out_of_area": 1.0}},
+         "scenario.overrides.us.allocation.out_of_area: value 1.0 not allowed; expected at most"),
+        ({"overrides": {"us.allocation.europe": 0.1, "us.allocation.out_of_area": 0.1}},
+         "given together not allowed"),
+        ({"shocks": [{"kind": "us_allocation", "year": 2033, "theatre": "europe", "value": 0.1}]},
+         "scenario.shocks[0]: value"),
+    ],
+)
+def test_shares_of_one_whole_are_refused_as_the_schema_says(
+    client: TestClient, scenario: dict[str, Any], needle: str
+) -> None:
+    resp = _sim(client, scenario=scenario)
+    assert resp.status_code == 422, resp.text
+    assert needle in resp.json()["detail"]
+    rules = client.get("/openapi.json").json()["components"]["schemas"]["ScenarioIn"]["allOf"]
+    assert any("if" in r for r in rules) and any("not" in r for r in rules)
+
+
+def test_the_schema_states_this_servers_limits(client: TestClient) -> None:
+    comps = client.get("/openapi.json").json()["components"]["schemas"]
+    assert comps["SimulateRequest"]["properties"]["draws"]["maximum"] == TEST_LIMITS["max_draws"]
+    horizons = comps["SimulateRequest"]["properties"]["horizon"]["anyOf"]
+    assert any(h.get("maximum") == TEST_LIMITS["max_horizon"] for h in horizons)
+    scen = comps["ScenarioIn"]["properties"]
+    assert scen["posture"]["enum"] == nf.scenario.posture_names()
+    assert comps["SimulateRequest"]["additionalProperties"] is False
+    assert comps["CompareRequest"]["properties"]["scenarios"]["anyOf"][0]["minItems"] == 2
+
+
+def test_405_lists_every_method_of_the_path(client: TestClient) -> None:
+    resp = client.request("PUT", "/api/jobs/abc")
+    assert resp.status_code == 405
+    assert resp.headers["allow"] == "DELETE, GET"
+
+
+def test_without_the_service_extra_serve_says_what_to_install() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['fastapi'] = None; sys.modules['uvicorn'] = None\n"
+        "from natofutures.cli import main\n"
+        "main(['serve', '--port', '8009'])\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False)
+    assert proc.returncode == 2, proc.stderr
+    err = proc.stderr.strip()
+    assert len(err.splitlines()) == 1
+    assert "pip install 'natofutures[service]'" in err and "fastapi and uvicorn" in err
+
+
+def test_without_dask_a_cluster_scheduler_says_what_to_install() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['dask'] = None; sys.modules['dask.distributed'] = None\n"
+        "from natofutures.cli import main\n"
+        "main(['simulate', '--draws', '4', '--horizon', '2026', '--scheduler', 'local:2',"
+        " '--no-store'])\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False)
+    assert proc.returncode == 2, proc.stderr
+    assert "pip install 'natofutures[distributed]'" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1

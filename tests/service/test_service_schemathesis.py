@@ -1,9 +1,11 @@
 """Property-based API fuzzing: schemathesis generates requests from the app's own /openapi.json.
 
-Every operation gets up to ``EXAMPLES`` generated cases (about 2,000 in all); none may give a
-server error (5xx) or a response that breaks the documented schema. The job endpoints are among
-them: generated bodies start, poll and cancel real jobs. The app uses small limits (max 50
-draws, SMAA samples 2,000) so that the cases run in seconds.
+Every operation gets up to ``EXAMPLES`` generated cases (over 1,000 in all) and every
+schemathesis check runs on each answer: no server error, status codes and bodies as documented,
+schema-valid requests accepted and schema-violating ones refused, ``Allow`` on 405, a deleted
+job gone. The job endpoints are among them: generated bodies start, poll and cancel real jobs.
+The app uses small limits (max 50 draws, SMAA samples 2,000) so that the cases run in seconds.
+The same against ``natofutures serve`` with ``schemathesis run --checks all``: docs/service.md.
 """
 
 from __future__ import annotations
@@ -19,16 +21,11 @@ from hypothesis import HealthCheck, settings
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     import schemathesis
-    from schemathesis.checks import (
-        not_a_server_error,
-        response_schema_conformance,
-        status_code_conformance,
-    )
 
 from natofutures.service.app import ServiceConfig, create_app
 from tests.service.conftest import TEST_LIMITS
 
-EXAMPLES = 110
+EXAMPLES = 30
 CASES: list[str] = []
 
 _STORE = Path(tempfile.mkdtemp(prefix="natofutures-fuzz-store-"))
@@ -53,9 +50,7 @@ def _stop_jobs() -> Iterator[None]:
 )
 def test_api_never_fails_on_generated_requests(case: schemathesis.Case) -> None:
     CASES.append(f"{case.method} {case.path}")
-    case.call_and_validate(
-        checks=[not_a_server_error, status_code_conformance, response_schema_conformance]
-    )
+    case.call_and_validate()  # every built-in check
 
 
 def test_at_least_a_thousand_cases_ran() -> None:

@@ -36,5 +36,9 @@ def main(argv: list[str] | None = None) -> None:
     except NatoFuturesError as exc:
         if state.debug:
             raise
-        console_err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        from rich.markup import escape
+
+        # escaped: a message may hold brackets (pip install 'natofutures[service]')
+        console_err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False,
+                          soft_wrap=True)
         sys.exit(exc.exit_code)

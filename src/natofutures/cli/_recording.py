@@ -1,8 +1,9 @@
 """Options and helpers shared by the commands whose runs are recorded in the runs store.
 
 ``simulate``, ``compare``, ``stress`` and ``sensitivity`` take ``--scheduler``, ``--store``,
-``--no-store`` and (``simulate``) ``--keep-arrays``; each records its run with the command line
-that reproduces it, so ``natofutures runs rerun ID`` can run it again and check the results.
+``--no-store`` and (``simulate``) ``--keep-arrays``; each records its run as a
+:class:`~natofutures.store.RunSpec` (plus its command line, for display), so
+``natofutures runs rerun ID`` recomputes it in-process and checks the results.
 """
 
 from __future__ import annotations
@@ -64,36 +65,29 @@ def _is_existing_file(arg: str) -> bool:
 
 
 def record_run(
-    kind: str,
-    *,
-    scenario_json: str,
-    scenario_hash: str,
+    spec: Any,
     tables: dict[str, Any],
+    *,
     store: Path | None,
-    posture: str | None,
-    seed: int | None,
-    draws: int | None,
-    horizon: int | None,
-    data_version: str,
     arrays: Any | None = None,
     labels: dict[str, str] | None = None,
 ) -> str:
-    """Record one run in the runs store; returns its id."""
-    from natofutures import __version__
-    from natofutures.store import RunStore
+    """Record one CLI run (its RunSpec and summary tables); returns the id it is stored under.
 
-    return RunStore(store).record(
-        kind=kind,
+    The command line is kept for display only: ``runs rerun`` recomputes from the spec.
+    """
+    from natofutures import runs
+
+    return runs.record(
+        spec,
+        tables,
+        store=store,
         command=shlex.join(["natofutures", *reproducing_argv()]),
-        scenario_json=scenario_json,
-        scenario_hash=scenario_hash,
-        package_version=__version__,
-        data_version=data_version,
-        tables=tables,
-        posture=posture,
-        seed=seed,
-        draws=draws,
-        horizon=horizon,
         arrays=arrays,
         labels=labels,
     )
+
+
+def absolute(value: str) -> str:
+    """A file argument as an absolute path (names of built-ins are left as they are)."""
+    return str(Path(value).resolve()) if _is_existing_file(value) else value

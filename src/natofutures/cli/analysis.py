@@ -280,7 +280,8 @@ def _central_weights_line(res: Any, view: str) -> str:
 def _footer(run: dict[str, Any]) -> str:
     hashes = " ".join(f"{k}={v[:12]}" for k, v in run["scenario_hashes"].items())
     return (
-        f"run {run.get('run_id', '-')}: seed={run['seed']} draws={run['draws']} "
+        (f"run {run['run_id']}" if run.get("run_id") else "run not stored")
+        + f": seed={run['seed']} draws={run['draws']} "
         f"horizon={run['t0']}–{run['horizon']} data={run['data_version']} "
         f"natofutures={run['package_version']}"
         + (f" smaa={run['smaa_samples']}×{run['smaa_method']}" if "smaa_samples" in run else "")
@@ -312,29 +313,32 @@ def _write_report(res: Any, directory: Path) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _record(kind: str, res: Any, store: Path | None, **tables: Any) -> str:
-    """Keep the run in the runs store (``natofutures runs``); returns the stored run id."""
-    import hashlib
+def _record_compare(
+    res: Any, store: Path | None, perspectives: list[str] | None, weights: str | None,
+    smaa_samples: int, status_quo_bonus: float | None,
+) -> str:
+    """Keep the compare run in the runs store (``natofutures runs``); returns its stored id."""
+    from natofutures import runs
+    from natofutures.cli._recording import absolute
+    from natofutures.scenario import Scenario
 
-    import pandas as pd
-
-    scenario_json = json.dumps(res.scenario_json, sort_keys=True, separators=(",", ":"))
-    frames = {
-        name: (df.reset_index() if isinstance(df, pd.DataFrame) else df.to_frame().reset_index())
-        for name, df in tables.items()
-    }
-    return record_run(
-        kind,
-        scenario_json=scenario_json,
-        scenario_hash=hashlib.sha256(scenario_json.encode()).hexdigest(),
-        tables=frames,
-        store=store,
-        posture=",".join(res.postures),
+    spec = runs.spec_for(
+        "compare",
+        [Scenario.model_validate_json(j) for j in res.scenario_json.values()],
+        draws=int(res.run["draws"]),
         seed=int(res.run["seed"]),
-        draws=int(res.run["draws"]) if "draws" in res.run else None,
         horizon=int(res.run["horizon"]),
-        data_version=str(res.run["data_version"]),
-        labels={"run_id": str(res.run.get("run_id", ""))},
+        options={
+            "perspectives": [absolute(p) for p in perspectives or []],
+            "weights": weights,
+            "smaa_samples": smaa_samples,
+            "status_quo_bonus": status_quo_bonus,
+        },
+        source="cli",
+    )
+    return record_run(
+        spec, runs.tables("compare", res), store=store,
+        labels={"content_id": str(res.run.get("run_id", ""))},
     )
 
 
@@ -398,16 +402,15 @@ def compare_cmd(
             progress=update,
             scheduler=scheduler,
         )
-    if report is not None:
-        _write_report(res, report)
     stored = None
     if not no_store:
-        flat = res.scorecard.copy()
-        flat.columns = [".".join(map(str, col)) for col in flat.columns]
-        stored = _record(
-            "compare", res, store,
-            scorecard=flat, rankings=res.rankings, forecast=res.forecast,
+        stored = _record_compare(
+            res, store, perspective, weights, smaa_samples, status_quo_bonus
         )
+    # one run id: the id printed (footer, JSON, report) is the id in the store
+    res.run["run_id"] = stored
+    if report is not None:
+        _write_report(res, report)
     if as_json:
         _emit_json(res.to_dict())
         return
@@ -515,7 +518,8 @@ def forecast_cmd(
     ):
         sweep.add_row(f"{bonus:.2f}", *[f"{row[p]:.0%}" for p in postures_list])
     console.print(sweep)
-    console.print(_footer(res.run), style="dim", highlight=False)
+    # forecast runs are not recorded: the footer says so rather than print an id
+    console.print(_footer({**res.run, "run_id": None}), style="dim", highlight=False)
 
 
 # ----------------------------------------------------------------------------- sensitivity
@@ -613,7 +617,10 @@ def sensitivity_cmd(
             scheduler=scheduler,
         )
     label = sens.parse_output(output).label
-    stored = None if no_store else _record_sensitivity(res, label, seed, horizon, postures, store)
+    stored = (
+        None if no_store
+        else _record_sensitivity(res, output, method, size, seed, horizon, postures, store)
+    )
     if as_json:
         _emit_json({"output": label, "horizon": horizon, "run_id": stored, **res.to_dict()})
         return
@@ -653,29 +660,18 @@ def _sensitivity_table(res: Any, label: str, outputs: list[str], seed: int) -> T
 
 
 def _record_sensitivity(
-    res: Any, label: str, seed: int, horizon: int, postures: str | None, store: Path | None
+    res: Any, output: str, method: str, n: int, seed: int, horizon: int, postures: str | None,
+    store: Path | None,
 ) -> str:
     """Keep the sensitivity run (its indices) in the runs store."""
-    import hashlib
-
+    from natofutures import runs
     from natofutures.analysis.compare import _resolve_postures
-    from natofutures.data import data_version
 
-    scenarios = {
-        sc.name: json.loads(sc.canonical_json())
-        for sc in _resolve_postures(_split(postures) or None)
-    }
-    spec = {"output": label, "method": res.method, "scenarios": scenarios}
-    scenario_json = json.dumps(spec, sort_keys=True, separators=(",", ":"))
-    return record_run(
-        "sensitivity",
-        scenario_json=scenario_json,
-        scenario_hash=hashlib.sha256(scenario_json.encode()).hexdigest(),
-        tables={"indices": res.indices.reset_index()},
-        store=store,
-        posture=",".join(scenarios),
-        seed=seed,
-        draws=int(res.samples),
-        horizon=horizon,
-        data_version=data_version(),
+    names = _split(postures)
+    spec = runs.spec_for(
+        "sensitivity", _resolve_postures(names or None), draws=int(res.samples), seed=seed,
+        horizon=horizon, options={"output": output, "method": method, "n": n,
+                                  "postures": names},
+        source="cli",
     )
+    return record_run(spec, runs.tables("sensitivity", res), store=store)

@@ -50,7 +50,6 @@ app.add_typer(posture_app, name="posture")
 app.add_typer(scenario_app, name="scenario")
 
 JSON_OPT = typer.Option(False, "--json", help="Print JSON instead of tables.")
-MILESTONES = (2030, 2035, 2040, 2045, 2050, 2060, 2070, 2080, 2090, 2100)
 
 
 _table = simple_table
@@ -221,56 +220,11 @@ def parse_years(text: str | None, first: int, last: int) -> list[int] | None:
 
 
 def _summary(ds: xr.Dataset, chosen: list[int] | None = None) -> list[dict[str, Any]]:
-    """Median and 5-95% band of the headline indicators in the chosen years (default: t0,
-    the milestone years and the horizon)."""
-    import numpy as np
-    years = chosen or [int(ds.year.values[0])] + [
-        y for y in MILESTONES if ds.year.values[0] < y <= ds.year.values[-1]
-    ]
-    if chosen is None and int(ds.year.values[-1]) not in years:
-        years.append(int(ds.year.values[-1]))
-    euro = ds.european.to_numpy() & (ds.role.to_numpy() == "ally")
-    rows = []
-    for y in years:
-        at = ds.sel(year=y)
-        metrics: dict[str, xr.DataArray] = {
-            "europe_burden": at.europe_burden,
-            "us_burden": at.burden.sel(country="USA"),
-            "europe_credibility": at.credibility.isel(country=np.flatnonzero(euro)).mean("country"),
-            "reengaged": at.reengaged.astype(float),
-        }
-        for t in ds.theatre.values:
-            metrics[f"balance_{t}"] = at.balance.sel(theatre=t)
-            metrics[f"hazard_{t}"] = at.hazard.sel(theatre=t)
-            metrics[f"cumulative_risk_{t}"] = at.cumulative_risk.sel(theatre=t)
-        row: dict[str, Any] = {"year": y}
-        for key, da in metrics.items():
-            vals = da.to_numpy().astype(float).ravel()
-            if key == "reengaged":
-                row[key] = {"share_of_draws": float(vals.mean())}
-            else:
-                q = np.quantile(vals, [0.05, 0.5, 0.95])
-                row[key] = {"p05": float(q[0]), "median": float(q[1]), "p95": float(q[2])}
-        rows.append(row)
-    return rows
+    """Median and 5-95% band of the shared headline indicators (natofutures.indicators) in the
+    chosen years (default: t0, the milestone years and the horizon)."""
+    from natofutures.indicators import milestone_rows
 
-
-def _summary_frame(rows: list[dict[str, Any]]) -> Any:
-    """The milestone summary as a long table (year, indicator, p05, median, p95)."""
-    import pandas as pd
-
-    records = []
-    for row in rows:
-        for key, cell in row.items():
-            if key == "year":
-                continue
-            if "share_of_draws" in cell:
-                v = cell["share_of_draws"]
-                records.append({"year": row["year"], "indicator": key, "p05": v, "median": v,
-                                "p95": v})
-            else:
-                records.append({"year": row["year"], "indicator": key, **cell})
-    return pd.DataFrame.from_records(records, columns=["year", "indicator", "p05", "median", "p95"])
+    return milestone_rows(ds, years=chosen)
 
 
 def _fmt(key: str, cell: dict[str, float], mc: bool) -> str:
@@ -412,17 +366,15 @@ def simulate_cmd(
     rows = _summary(ds, chosen)
     stored = None
     if not no_store:
+        from natofutures import runs
+        from natofutures.indicators import milestone_table
+
+        spec = runs.spec_for(
+            "simulate", [sc], draws=draws, seed=seed, horizon=int(ds.attrs["horizon"]),
+            source="cli",
+        )
         stored = record_run(
-            "simulate",
-            scenario_json=ds.attrs["scenario_json"],
-            scenario_hash=ds.attrs["scenario_hash"],
-            tables={"milestones": _summary_frame(rows)},
-            store=store,
-            posture=str(ds.attrs["posture"]),
-            seed=seed,
-            draws=draws,
-            horizon=int(ds.attrs["horizon"]),
-            data_version=str(ds.attrs["data_version"]),
+            spec, {"milestones": milestone_table(rows)}, store=store,
             arrays=ds if keep_arrays else None,
         )
     if as_json:

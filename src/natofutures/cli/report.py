@@ -139,4 +139,28 @@ def _data(
         progress=update,
         scheduler=scheduler,
     )
+    res.run["run_id"] = _record_report_run(res, store, perspective, weights, smaa_samples,
+                                           status_quo_bonus)
     return from_comparison(res, _compare_command(reproducing_argv()))
+
+
+def _record_report_run(
+    res: Any, store: Path | None, perspectives: list[str] | None, weights: str | None,
+    smaa_samples: int | None, status_quo_bonus: float | None,
+) -> str:
+    """Record the report's compare run, so the id the report shows is in the runs store."""
+    from natofutures import runs
+    from natofutures.cli._recording import absolute
+    from natofutures.scenario import Scenario
+
+    spec = runs.spec_for(
+        "compare",
+        [Scenario.model_validate_json(j) for j in res.scenario_json.values()],
+        draws=int(res.run["draws"]), seed=int(res.run["seed"]), horizon=int(res.run["horizon"]),
+        options={"perspectives": [absolute(p) for p in perspectives or []], "weights": weights,
+                 "smaa_samples": int(res.run["smaa_samples"]),
+                 "status_quo_bonus": status_quo_bonus},
+        source="report",
+    )
+    return runs.record(spec, runs.tables("compare", res), store=store,
+                       command=_compare_command(reproducing_argv()))

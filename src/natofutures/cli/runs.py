@@ -197,7 +197,7 @@ def rerun_run(
     """
     from natofutures import runs as runs_api
     result = runs_api.rerun(run_id, store=store)
-    console.print(f"reran: {result['command']}", highlight=False)
+    console.print(f"recomputed in-process from the spec of: {result['command']}", highlight=False)
     for name, verdict in result["tables"].items():
         colour = "green" if verdict == "identical" else "red"
         console.print(f"  {name}: [{colour}]{verdict}[/]", highlight=False)

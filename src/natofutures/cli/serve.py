@@ -29,6 +29,12 @@ def serve_cmd(
     ),
     max_draws: int = typer.Option(5000, min=0, help="Largest Monte Carlo draw count per request."),
     max_horizon: int = typer.Option(2075, min=2025, max=2100, help="Latest horizon year allowed."),
+    max_compare_draws: int = typer.Option(
+        1000, min=0, help="Largest Monte Carlo draw count per posture of a compare request."
+    ),
+    max_smaa_samples: int = typer.Option(
+        100_000, min=1, help="Largest SMAA sample count of a compare request."
+    ),
     store: Path | None = typer.Option(
         None, "--store", help="Runs store folder (default: NATOFUTURES_STORE or user data dir)."
     ),
@@ -46,13 +52,21 @@ def serve_cmd(
             f"--host: value {host!r} not allowed without a token; give --token or set "
             "NATOFUTURES_TOKEN (API requests then need 'Authorization: Bearer TOKEN')"
         )
+    try:
+        # natofutures.service names every missing package of the extra in its ImportError
+        from natofutures.service.app import ServiceConfig, create_app
+    except ImportError as exc:
+        raise InputError(
+            "serve: the web service is an optional extra and is not installed "
+            f"({str(exc).splitlines()[0]}); expected: pip install 'natofutures[service]'"
+        ) from None
     import uvicorn
-
-    from natofutures.service.app import ServiceConfig, create_app
 
     config = ServiceConfig(
         max_draws=max_draws,
         max_horizon=max_horizon,
+        max_compare_draws=max_compare_draws,
+        max_smaa_samples=max_smaa_samples,
         token=token,
         store=store,
         cors_origins=tuple(cors_origin),

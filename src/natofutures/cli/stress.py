@@ -210,7 +210,7 @@ def stress_cmd(
     load_stress_scenario(scenario)  # fail fast on a bad name before any simulation
     res = stress(scenario, postures=postures or None, draws=draws, seed=seed, scheduler=scheduler)
     files = write_plots(res, plot) if plot is not None else []
-    stored = None if no_store else _record_stress(res, store)
+    stored = None if no_store else _record_stress(res, scenario, postures, store)
     if as_json:
         out = res.to_dict()
         out["plots"] = [str(f) for f in files]
@@ -224,28 +224,24 @@ def stress_cmd(
         console.print(f"stored as run {stored} (natofutures runs show {stored})", style="dim")
 
 
-def _record_stress(res: Any, store: Path | None) -> str:
+def _record_stress(res: Any, scenario: str, postures: list[str], store: Path | None) -> str:
     """Keep the stress run in the runs store with the scenarios it ran."""
-    import hashlib
+    from natofutures import runs
+    from natofutures.cli._recording import absolute
+    from natofutures.scenario import Scenario
 
-    scenarios = {
-        name: json.loads(str(ds.attrs["scenario_json"])) for name, ds in res.datasets.items()
-    }
-    scenario_json = json.dumps(scenarios, sort_keys=True, separators=(",", ":"))
     first = next(iter(res.datasets.values()))
-    return record_run(
+    spec = runs.spec_for(
         "stress",
-        scenario_json=scenario_json,
-        scenario_hash=hashlib.sha256(scenario_json.encode()).hexdigest(),
-        tables={"summary": res.summary, "balances": res.balances},
-        store=store,
-        posture=",".join(res.datasets),
-        seed=res.seed,
-        draws=res.draws,
-        horizon=int(first.attrs["horizon"]),
-        data_version=str(first.attrs["data_version"]),
-        labels={"scenario": res.scenario},
+        [Scenario.model_validate_json(str(ds.attrs["scenario_json"]))
+         for ds in res.datasets.values()],
+        draws=res.draws, seed=res.seed, horizon=int(first.attrs["horizon"]),
+        options={"stress_scenario": absolute(scenario),
+                 "postures": [absolute(p) for p in postures]},
+        source="cli",
     )
+    return record_run(spec, runs.tables("stress", res), store=store,
+                      labels={"scenario": res.scenario})
 
 
 # --------------------------------------------------------------------------- campaign

@@ -109,7 +109,7 @@ def from_comparison(res: Any, command: str, scenarios: Any = None) -> ReportData
         "t0": int(res.run["t0"]),
         "data_version": str(res.run["data_version"]),
         "package_version": str(res.run["package_version"]),
-        "run_id": str(res.run.get("run_id", "")),
+        "run_id": str(res.run.get("run_id") or ""),
         "smaa_samples": res.run.get("smaa_samples"),
         "scenario_hash": scenario_hash(dict(res.scenario_json)),
         "command": command,
@@ -224,47 +224,21 @@ def from_record(record: Any, command_prefix: str = "natofutures") -> ReportData:
     return data
 
 
-def _recorded_options(command: str) -> dict[str, Any]:
-    """The compare options of a recorded command line that change the numbers."""
-    import shlex
-
-    args = shlex.split(command)
-    out: dict[str, Any] = {}
-    views: list[str] = []
-    for i, arg in enumerate(args[:-1]):
-        value = args[i + 1]
-        if arg == "--smaa-samples":
-            out["smaa_samples"] = int(value)
-        elif arg == "--status-quo-bonus":
-            out["status_quo_bonus"] = float(value)
-        elif arg == "--weights":
-            out["weights"] = value
-        elif arg == "--perspective":
-            views.append(value)
-    if views:
-        out["perspectives"] = views
-    return out
-
-
 def _recompute(
     record: Any, run: dict[str, Any], missing: list[str], scenarios: dict[str, Any]
 ) -> ReportData:
-    from natofutures.analysis.compare import compare
+    """Recompute a stored compare run in-process from its RunSpec (natofutures.runs)."""
+    from natofutures import runs
 
-    postures = list(scenarios.values()) or None
-    res = compare(
-        postures,
-        draws=int(record.draws if record.draws is not None else 1000),
-        seed=int(record.seed if record.seed is not None else 0),
-        horizon=int(record.horizon or 2045),
-        **_recorded_options(record.command),
-    )
+    del scenarios  # the spec holds them
+    spec = record.run_spec()
+    res = runs.compute(spec)
     data = from_comparison(res, run["command"])
     data.run.update({k: run[k] for k in ("run_id", "command", "source", "scenario_hash")})
     data.notes.append(
         f"Stored run {record.run_id} lacks the table(s) {', '.join(missing)}; every table was "
-        f"recomputed deterministically from its recorded seed {record.seed}, "
-        f"{record.draws} draws and horizon {record.horizon}."
+        f"recomputed deterministically from its recorded spec (seed {spec.seed}, "
+        f"{spec.draws} draws, horizon {spec.horizon})."
     )
     return data
 

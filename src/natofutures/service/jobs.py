@@ -130,6 +130,8 @@ class JobRegistry:
         self.max_kept = max(max_kept, max_active)
         self.ttl_s = ttl_s
         self._jobs: dict[str, Job] = {}
+        #: jobs deleted by ``cancel`` (no longer served; kept for ``job()``, bounded)
+        self._gone: dict[str, Job] = {}
         self._threads: dict[str, threading.Thread] = {}
         self._lock = threading.Lock()
         self._closed = False
@@ -139,7 +141,7 @@ class JobRegistry:
         """Queue ``work``; returns the new job's state. Raises :class:`JobsFullError`."""
         with self._lock:
             self._prune_locked()
-            active = sum(j.status in ACTIVE for j in self._jobs.values())
+            active = self._active_locked()
             if self._closed or active >= self.max_active:
                 raise JobsFullError(
                     f"jobs: {active} queued or running; at most {self.max_active} allowed at "
@@ -169,30 +171,38 @@ class JobRegistry:
             return None if job is None else job.snapshot(self.ttl_s)
 
     def job(self, job_id: str) -> Job | None:
-        """The job object itself (tests read its progress history)."""
+        """The job object itself, deleted ones included (tests read its progress history)."""
         with self._lock:
-            return self._jobs.get(job_id)
+            return self._jobs.get(job_id) or self._gone.get(job_id)
 
     def cancel(self, job_id: str) -> dict[str, Any] | None:
         """Cancel a queued or running job (it stops at its next step), or forget a finished one.
 
-        Returns the job's state after the call, or None if unknown.
+        Either way the job is removed at once (a later ``get`` gives None: HTTP 404). Returns
+        the job's last state, or None if unknown.
         """
         with self._lock:
             self._prune_locked()
-            job = self._jobs.get(job_id)
+            job = self._jobs.pop(job_id, None)
             if job is None:
                 return None
             if job.status in ACTIVE:
                 job.cancel.set()
                 self._finish_locked(job, "cancelled", message="cancelled")
-            else:
-                del self._jobs[job_id]
+            self._gone[job_id] = job  # tests can still read its history
+            while len(self._gone) > self.max_kept:
+                self._gone.pop(next(iter(self._gone)))
             return job.snapshot(self.ttl_s)
 
     def active(self) -> int:
+        """Jobs queued or running, counting cancelled ones whose thread has not ended yet."""
         with self._lock:
-            return sum(j.status in ACTIVE for j in self._jobs.values())
+            return self._active_locked()
+
+    def _active_locked(self) -> int:
+        listed = sum(j.status in ACTIVE for j in self._jobs.values())
+        stopping = sum(1 for job_id in self._threads if job_id not in self._jobs)
+        return listed + stopping
 
     def shutdown(self, timeout: float = 10.0) -> None:
         """Cancel every job and wait (up to ``timeout`` s in all) for the threads to end."""

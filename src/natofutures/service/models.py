@@ -1,18 +1,31 @@
 """Pydantic models of the JSON API (request and response bodies, documented in /openapi.json).
 
-Requests forbid unknown fields and bound every size (number of overrides, shocks, postures,
-string lengths), so that a body the service accepts is small and cheap to validate; the
-server's own limits on draws and horizon (:class:`~natofutures.service.app.ServiceConfig`) are
-checked in the handlers and reported as 422 naming the field.
+Requests reuse the library's scenario schema, forbid unknown fields, take strict JSON types
+(no booleans or strings for numbers) and bound every size (number of overrides, shocks,
+postures, string lengths). Postures and perspectives are enums of the bundled names. The
+server's own limits on draws, SMAA samples and horizon
+(:class:`~natofutures.service.state.ServiceConfig`) are written into ``/openapi.json`` as the
+fields' maxima (:func:`natofutures.service.contract.openapi_with_limits`).
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
-_REQ = ConfigDict(extra="forbid")
+from natofutures.scenario import (
+    EnergyShock,
+    GdpShock,
+    IntentionsShock,
+    LogNormal,
+    Normal,
+    ScenarioFile,
+    SpendingShock,
+    WarShock,
+    WithdrawalShock,
+)
+
 NAME_PATTERN = r"^[A-Za-z0-9_]{1,64}$"
 PARAM_PATTERN = r"^[A-Za-z0-9_.]{1,100}$"
 MAX_OVERRIDES = 100
@@ -22,16 +35,136 @@ MAX_UNCERTAINTY = 50
 Series = list[float | None]
 
 
+# ----------------------------------------------------------------------------- names
+def _names(kind: str) -> tuple[str, ...]:
+    if kind == "postures":
+        from natofutures.scenario import posture_names
+
+        return tuple(posture_names())
+    from natofutures.analysis import perspectives as persp
+
+    return tuple(persp.available())
+
+
+#: built-in posture names (an enum in the schema: the service reads no file a client names)
+PostureName = Literal[_names("postures")]  # type: ignore[valid-type]
+#: bundled perspective names
+PerspectiveName = Literal[_names("perspectives")]  # type: ignore[valid-type]
+
+_STRICT_REQ = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+#: a parameter the engine divides by (war_feedback.replacement_burden: s·R·Y): 0 is refused
+#: here (exclusive minimum) until the engine guards it; see docs/service.md
+_POSITIVE_ONLY = {"capital.equipment_share.default"}
+
+
+def _simulated_countries() -> tuple[str, ...]:
+    from natofutures.engine.baseline import default_baseline
+
+    return tuple(str(c) for c in default_baseline().iso3)
+
+
+def _overrides_model() -> type[BaseModel]:
+    """One optional field per parameter of defaults.yaml, bounded as the library checks it.
+
+    Scalar parameters take a number in their bounds; dated ones a number or a non-empty
+    ``{"YYYY": number}`` map.
+    """
+    from natofutures.scenario import parameter_table
+
+    fields: dict[str, Any] = {}
+    for i, (path, spec) in enumerate(sorted(parameter_table().items())):
+        lo, hi = spec.bounds
+        bound = Field(gt=lo, le=hi) if path in _POSITIVE_ONLY else Field(ge=lo, le=hi)
+        number = Annotated[float, bound]
+        kind: Any = number
+        if spec.dated:
+            kind = number | Annotated[
+                dict[_YearKey, number],
+                Field(min_length=1, json_schema_extra={"additionalProperties": False}),
+            ]
+        fields[f"p{i}"] = (
+            kind | None,
+            Field(default=None, alias=path, description=f"{spec.unit}; bounds [{lo}, {hi}]"),
+        )
+    model: type[BaseModel] = create_model(
+        "OverridesIn",
+        __config__=ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=False),
+        __doc__="Parameter overrides by dotted name (GET /api/parameters), within bounds. "
+        "Shares of one whole (us.allocation.*, allocation.us_initial.*) must also sum to at "
+        "most 1 with the posture's values for the others; the server answers 422 otherwise.",
+        **fields,
+    )
+    return model
+
+
+def _uncertain_names() -> tuple[str, ...]:
+    from natofutures.scenario import parameter_table
+
+    return tuple(
+        sorted(
+            p for p, s in parameter_table().items()
+            if s.distribution is not None and not s.lever and not s.dated
+            and p not in _POSITIVE_ONLY
+        )
+    )
+
+
+_YearKey = Annotated[str, StringConstraints(pattern=r"^(19|20|21)[0-9]{2}$")]
+OverridesIn = _overrides_model()
+UncertainName = Literal[_uncertain_names()]  # type: ignore[valid-type]
+SimCountry = Literal[_simulated_countries()]  # type: ignore[valid-type]
+SimCountryOrAll = Literal[(*_simulated_countries(), "ALL")]  # type: ignore[valid-type]
+
+
+class NormalIn(Normal):
+    """Normal(mean, sd), with the service's finite bounds."""
+
+    mean: float = Field(ge=-1e6, le=1e6)
+    sd: float = Field(gt=0, le=1e6)
+
+
+class LogNormalIn(LogNormal):
+    """Log-normal(median, sigma), with the service's bounds (no overflow on sampling)."""
+
+    median: float = Field(gt=0, le=1e6)
+    sigma: float = Field(gt=0, le=5)
+
+
+class SpendingShockIn(SpendingShock):
+    country: SimCountry = Field(description="A simulated country (ISO3).")  # type: ignore[valid-type]
+
+
+class GdpShockIn(GdpShock):
+    country: SimCountryOrAll = Field(  # type: ignore[valid-type]
+        description="A simulated country (ISO3), or ALL."
+    )
+
+
+#: the service's distributions and shocks: those whose constraints a JSON schema states
+#: exactly. Uniform and triangular need low < high, a us_allocation shock a share that fits
+#: below the other theatres' in every year; a schema cannot say either (use a scenario file
+#: with the CLI or Python API).
+DistributionIn = Annotated[NormalIn | LogNormalIn, Field(discriminator="dist")]
+ShockIn = Annotated[
+    IntentionsShock | SpendingShockIn | GdpShockIn | WithdrawalShock | EnergyShock | WarShock,
+    Field(discriminator="kind"),
+]
+
+
 # ----------------------------------------------------------------------------- requests
-class ScenarioIn(BaseModel):
+class ScenarioIn(ScenarioFile):
     """A scenario: a built-in posture plus parameter overrides, uncertainty specs and shocks.
 
-    The same fields as a scenario YAML file (docs/scenarios.md), except that ``posture`` must
-    name a built-in posture: the service reads no file a client names.
+    The library's scenario-file schema (:class:`natofutures.scenario.ScenarioFile`, see
+    docs/scenarios.md) with the service's bounds: ``posture`` is one of the built-in postures
+    (the service reads no file a client names) and every list and map has a maximum size.
     """
 
     model_config = ConfigDict(
         extra="forbid",
+        frozen=True,
+        strict=True,
         json_schema_extra={
             "examples": [
                 {
@@ -41,33 +174,32 @@ class ScenarioIn(BaseModel):
             ]
         },
     )
-    posture: str = Field(
-        default="business_as_usual",
-        pattern=NAME_PATTERN,
-        description="Built-in posture name (see GET /api/postures).",
+    posture: PostureName = Field(  # type: ignore[valid-type]
+        default="business_as_usual", description="Built-in posture name (GET /api/postures)."
     )
     name: str | None = Field(
         default=None, pattern=r"^[A-Za-z0-9_\-\. ]{1,80}$", description="Label of the scenario."
     )
     description: str = Field(default="", max_length=2000)
-    overrides: dict[str, float | dict[str, float]] = Field(
-        default_factory=dict,
-        max_length=MAX_OVERRIDES,
+    overrides: OverridesIn = Field(  # type: ignore[valid-type]
+        default_factory=lambda: OverridesIn(),
         description=(
-            "Parameter overrides by dotted name from defaults.yaml, e.g. "
+            "Parameter overrides by dotted name from defaults.yaml (GET /api/parameters), e.g. "
             '{"us.resolve": 0.4}; dated parameters take {"year": value}.'
         ),
     )
-    uncertainty: dict[str, dict[str, Any]] = Field(
+    uncertainty: dict[UncertainName, DistributionIn] = Field(  # type: ignore[valid-type,assignment]
         default_factory=dict,
         max_length=MAX_UNCERTAINTY,
-        description='Distributions replacing the defaults, e.g. {"projection.decay_km": '
-        '{"dist": "uniform", "low": 3000, "high": 9000}}.',
+        description='Distributions replacing the defaults of uncertain parameters, e.g. '
+        '{"projection.decay_km": {"dist": "normal", "mean": 6000, "sd": 1500}}; the service '
+        "takes normal and lognormal (uniform and triangular: in a scenario file).",
     )
-    shocks: list[dict[str, Any]] = Field(
+    shocks: list[ShockIn] = Field(  # type: ignore[assignment]
         default_factory=list,
         max_length=MAX_SHOCKS,
-        description='Dated shocks, e.g. {"kind": "war", "year": 2030, "theatre": "europe"}.',
+        description='Dated shocks, e.g. {"kind": "war", "year": 2030, "theatre": "europe"} '
+        "(us_allocation shocks: in a scenario file).",
     )
     horizon: int | None = Field(default=None, ge=2025, le=2100, description="Last simulated year.")
 
@@ -76,7 +208,7 @@ class SimulateRequest(BaseModel):
     """``POST /api/simulate``: one scenario, draws (0 = deterministic central case), seed."""
 
     model_config = ConfigDict(
-        extra="forbid",
+        **_STRICT_REQ,
         json_schema_extra={
             "examples": [{"scenario": {"posture": "division_of_labor"}, "draws": 0, "seed": 1}]
         },
@@ -93,7 +225,9 @@ class SimulateRequest(BaseModel):
         description="Last simulated year (default: scenario's or 2045).",
     )
     record: bool = Field(
-        default=False, description="Keep the run in the runs store (Monte Carlo only)."
+        default=False,
+        description="Keep the run in the runs store (its id is `run_id`; rerun it with "
+        "`natofutures runs rerun ID`).",
     )
 
 
@@ -101,7 +235,7 @@ class CentralRequest(BaseModel):
     """``POST /api/simulate/central``: the deterministic central case of 1-4 scenarios at once."""
 
     model_config = ConfigDict(
-        extra="forbid",
+        **_STRICT_REQ,
         json_schema_extra={
             "examples": [
                 {
@@ -129,7 +263,7 @@ class CompareRequest(BaseModel):
     """``POST /api/compare``: several scenarios ranked under each perspective."""
 
     model_config = ConfigDict(
-        extra="forbid",
+        **_STRICT_REQ,
         json_schema_extra={
             "examples": [
                 {
@@ -143,20 +277,36 @@ class CompareRequest(BaseModel):
             ]
         },
     )
-    scenarios: list[ScenarioIn] = Field(
-        default_factory=list,
+    scenarios: list[ScenarioIn] | None = Field(
+        default=None,
+        min_length=2,
         max_length=8,
-        description="Scenarios to compare (default: the four built-in postures); at least 2.",
+        description="Two to eight scenarios to compare (default, or null: the four built-in "
+        "postures). Scenarios with the same name get a suffix (_2, _3 ...).",
     )
-    perspectives: list[str] = Field(
+    perspectives: list[PerspectiveName] = Field(  # type: ignore[valid-type]
         default_factory=list,
         max_length=20,
-        description="Bundled perspective names (default: all; see GET /api/perspectives).",
+        description="Bundled perspective names (default: all; see GET /api/perspectives); "
+        "a name given twice counts once.",
     )
-    draws: int = Field(default=100, ge=0, description="Monte Carlo draws per scenario.")
+    draws: int | None = Field(
+        default=None, ge=0,
+        description="Monte Carlo draws per scenario (default or null: 100, or this server's "
+        "limit if lower).",
+    )
     seed: int = Field(default=20220914, ge=0, le=2**63 - 1)
     horizon: int = Field(default=2045, ge=2025, le=2100)
-    smaa_samples: int = Field(default=20_000, ge=1, description="SMAA weight/outcome samples.")
+    smaa_samples: int | None = Field(
+        default=None, ge=1,
+        description="SMAA weight/outcome samples (default or null: 20,000, or this server's "
+        "limit if lower).",
+    )
+    record: bool = Field(
+        default=True,
+        description="Keep the run in the runs store (its id is `run.run_id`; rerun it with "
+        "`natofutures runs rerun ID`); false: `run.run_id` is null.",
+    )
 
 
 # ----------------------------------------------------------------------------- responses
@@ -273,6 +423,11 @@ class RunSummary(BaseModel):
 
 class RunDetail(RunSummary):
     scenario: Any = Field(description="The run's scenario JSON.")
+    spec: dict[str, Any] | None = Field(
+        default=None,
+        description="The run spec (kind, scenarios, draws, seed, horizon, options, versions) "
+        "that `natofutures runs rerun` recomputes; null for an old run recorded without one.",
+    )
     labels: dict[str, str]
     tables: dict[str, list[dict[str, Any]]] = Field(
         description="Summary tables as records (at most 2,000 rows each)."
