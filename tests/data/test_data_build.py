@@ -33,7 +33,7 @@ def test_build_script_twice_gives_identical_bytes(raw_dir: Path, tmp_path: Path)
         assert res.returncode == 0, res.stderr
     names = sorted(p.name for p in outs[0].iterdir())
     assert names == sorted(p.name for p in outs[1].iterdir())
-    assert len(names) == 10  # one file per bundled table
+    assert len(names) == 11  # one file per bundled table
     for name in names:
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
     assert not list(outs[0].glob(".*.tmp"))  # no temporary files left behind

@@ -87,7 +87,15 @@ def build_all(raw: Path | str) -> dict[str, pd.DataFrame]:
         "conflict_dyads": build_conflict_dyads(raw, SCOPE_COW),
         "long_run_gdp": build_long_run_gdp(raw),
         "arms_races": build_arms_races(raw),
+        "cold_war_milex": _cold_war_milex(raw),
     }
+
+
+def _cold_war_milex(raw: Path | str) -> pd.DataFrame:
+    """USSR spending 1949-1991 spliced from COW NMC and SIPRI (the burden model's threat)."""
+    from natofutures.analysis.burden.cold_war import build_table
+
+    return build_table(raw)
 
 
 def write_tables(raw: Path | str, out: Path | str | None = None) -> list[Path]:
