@@ -130,11 +130,6 @@ def test_the_stored_run_ids_are_showable(path: dict[str, Step]) -> None:
         _no_mid_word_wraps(shown.out)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="compare prints a second, unstored id ('run ID:' header); the 'service' branch makes "
-    "the printed id the stored one. Strict: remove this mark when that branch is merged.",
-)
 def test_every_printed_run_id_is_showable(path: dict[str, Step]) -> None:
     shown = [k for k in path if k.startswith("show ")]
     assert shown, "no command printed a run id"

@@ -141,7 +141,7 @@ def test_sobol_on_who_ranks_first_with_n_256() -> None:
         "rank:all", method="sobol", n=256, seed=2, horizon=2030,
         postures=["business_as_usual", "division_of_labor"],
     )
-    assert res.samples == 256 * (len(sens.engine_uncertainties()) + 2)
+    assert res.samples == 256 * (len(sens.model_uncertainties()) + 2)
     outputs = set(res.indices.index.get_level_values("output"))
     assert "liberal_internationalist:division_of_labor" in outputs
     assert len(outputs) == 2 * 6  # every bundled perspective x posture
@@ -149,3 +149,20 @@ def test_sobol_on_who_ranks_first_with_n_256() -> None:
     b = res.indices.loc["liberal_internationalist:division_of_labor"]
     np.testing.assert_allclose(a["ST"].to_numpy(), b["ST"].to_numpy(), atol=1e-9)
     assert np.isfinite(a["ST"]).all()
+
+
+def test_the_criteria_judgements_are_varied_with_the_engine_parameters() -> None:
+    """`sensitivity` and `robust` vary the criteria's judgement constants too (issue #16)."""
+    from natofutures.analysis.criteria import judgement_parameters
+    from natofutures.analysis.sensitivity import model_uncertainties, simulate_samples
+
+    names = [u.name for u in model_uncertainties()]
+    assert {f"criteria.{k}" for k in judgement_parameters()} <= set(names)
+    assert any(not n.startswith("criteria.") for n in names)
+    u = next(u for u in model_uncertainties() if u.name.startswith("criteria."))
+    values = np.array([[u.low], [u.high]])
+    from natofutures import posture
+
+    out = simulate_samples(posture("business_as_usual"), [u.name], values, 2030)
+    assert out.shape[0] == 2
+    assert not np.allclose(out[0], out[1])  # the judgement reaches the criteria

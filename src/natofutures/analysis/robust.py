@@ -3,7 +3,8 @@
 An *ensemble* of futures varies, jointly and by Latin hypercube:
 
 - the engine's uncertain parameters over their documented ranges
-  (:func:`natofutures.analysis.sensitivity.engine_uncertainties`);
+  (:func:`natofutures.analysis.sensitivity.model_uncertainties`: the engine's and the
+  criteria's judgement constants);
 - the judgement anchors of the value scales over their stated ranges
   (``parameters/value_scales.yaml``: e.g. how much war risk is "worst");
 - how each posture is carried out: its commitment and framing levers
@@ -172,9 +173,9 @@ def simulate_ensemble(
     with its ``b``-th implementation variant, and the block's rows (engine uncertainties)
     run as the draws of one vectorised central-case engine call.
     """
-    from natofutures.analysis.sensitivity import engine_uncertainties, simulate_samples
+    from natofutures.analysis.sensitivity import model_uncertainties, simulate_samples
 
-    unc = engine_uncertainties()
+    unc = model_uncertainties()
     engine_cols = [(u.name, u.low, u.high) for u in unc]
     design = _design(n, [*engine_cols, *_scale_columns()], seed)
     k = min(VARIANTS, n)

@@ -24,6 +24,7 @@ analysis. *JOSS* 2(9), 97. doi:10.21105/joss.00097
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -151,9 +152,14 @@ def analyse(
                 }
                 res = {k: np.full(len(uncertainties), v) for k, v in cols.items()}
             else:
-                res = sobol_analyze.analyze(
-                    problem, yj, calc_second_order=False, seed=seed, print_to_console=False
-                )
+                with warnings.catch_warnings():
+                    # SALib warns when one parameter's resampled block happens to be constant
+                    # (e.g. a rank indicator that flips in few samples); that term is 0, as
+                    # for a wholly constant output above
+                    warnings.filterwarnings("ignore", message="Constant values encountered")
+                    res = sobol_analyze.analyze(
+                        problem, yj, calc_second_order=False, seed=seed, print_to_console=False
+                    )
             keys = ["S1", "S1_conf", "ST", "ST_conf"]
         else:
             res = morris_analyze.analyze(
@@ -203,6 +209,14 @@ def engine_uncertainties() -> list[Uncertainty]:
     return out
 
 
+def model_uncertainties() -> list[Uncertainty]:
+    """Everything a sensitivity analysis varies: the engine's uncertain parameters and the
+    criteria's judgement constants (``criteria.<name>``, ``parameters/criteria.yaml``)."""
+    from natofutures.analysis.criteria import judgement_uncertainties
+
+    return [*engine_uncertainties(), *judgement_uncertainties()]
+
+
 def simulate_samples(
     scenario: Any,
     paths: Sequence[str],
@@ -213,16 +227,22 @@ def simulate_samples(
     """The 13 simulated criteria for each parameter sample: ``(samples, 13)``.
 
     All samples run as draws of one engine call (:func:`natofutures.engine.simulate.experiments`),
-    on a Dask cluster when ``scheduler`` names one.
+    on a Dask cluster when ``scheduler`` names one. Paths ``criteria.<name>`` are the criteria's
+    judgement constants: they do not reach the engine but the criteria, one value per sample.
     """
     from natofutures.analysis.compare import NEEDED_VARIABLES
     from natofutures.analysis.criteria import evaluate
     from natofutures.engine.simulate import experiments
 
+    values = np.asarray(values, dtype=np.float64)
+    crit = [j for j, p in enumerate(paths) if p.startswith("criteria.")]
+    eng = [j for j, p in enumerate(paths) if not p.startswith("criteria.")]
     ds = experiments(
-        scenario, paths, values, horizon, variables=NEEDED_VARIABLES, scheduler=scheduler
-    )
-    return evaluate(ds, scenario).to_numpy()
+        scenario, [paths[j] for j in eng], values[:, eng], horizon,
+        variables=NEEDED_VARIABLES, scheduler=scheduler,
+    )  # fmt: skip
+    judgement = {paths[j].removeprefix("criteria."): values[:, j] for j in crit}
+    return evaluate(ds, scenario, judgement=judgement or None).to_numpy()
 
 
 @dataclass(frozen=True)
@@ -329,6 +349,6 @@ def run_model(
         raise InputError(f"--horizon: {horizon!r} is not allowed; expected a year in [2025, 2100]")
     spec = parse_output(output)
     scenarios = _resolve_postures(postures)
-    unc = engine_uncertainties()
+    unc = model_uncertainties()
     func, names = model_function(spec, unc, scenarios, horizon, scheduler)
     return run(unc, func, method=method, n=n, seed=seed, outputs=names)
