@@ -386,11 +386,23 @@ class Fit:
         return pd.DataFrame(rows)
 
 
-def _default(name: str) -> float:
-    from natofutures.scenario import parameter_table
+#: The engine's values of this specification before the burden model of issue #14 replaced
+#: them (calibration of 2026-11-29, data b35169c67145; β_F and ρ were judgement values). A
+#: coefficient this specification cannot identify in a window is held here, so that the
+#: ``previous`` baseline of ``calibrate burden --evaluate`` stays the previous engine and does
+#: not borrow the new model's mapped defaults.
+PREVIOUS_VALUES = {
+    "burden.threat_response": 0.084627,
+    "burden.free_riding": 0.05,
+    "burden.adjustment_speed": 0.086546,
+    "burden.pledge_compliance": 0.5,
+    "burden.noise_sd": 0.001778,
+}
 
-    spec = parameter_table()[COEFFICIENTS[name][0]]
-    return float(spec.value or 0.0)
+
+def _default(name: str) -> float:
+    """The previous engine value of a coefficient (:data:`PREVIOUS_VALUES`)."""
+    return PREVIOUS_VALUES[COEFFICIENTS[name][0]]
 
 
 @dataclass(frozen=True)
