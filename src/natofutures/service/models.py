@@ -53,9 +53,9 @@ PerspectiveName = Literal[_names("perspectives")]  # type: ignore[valid-type]
 
 _STRICT_REQ = ConfigDict(extra="forbid", frozen=True, strict=True)
 
-#: a parameter the engine divides by (war_feedback.replacement_burden: s·R·Y): 0 is refused
-#: here (exclusive minimum) until the engine guards it; see docs/service.md
-_POSITIVE_ONLY = {"capital.equipment_share.default"}
+#: parameters whose lower bound is exclusive (none today: the equipment share, which the
+#: engine divides by, has a positive lower bound in defaults.yaml)
+_POSITIVE_ONLY: set[str] = set()
 
 
 def _simulated_countries() -> tuple[str, ...]:
