@@ -228,3 +228,10 @@ def test_misspelt_names_on_the_command_line_get_a_did_you_mean(
 ) -> None:
     code, _, err = cli(*args)
     assert code == 2 and expected in err and err.count("\n") == 1
+
+
+def test_an_equipment_share_of_zero_is_refused_before_the_engine_divides_by_it() -> None:
+    from natofutures.errors import InputError
+
+    with pytest.raises(InputError, match=r"capital\.equipment_share\.default.*\[0\.01, 1\.0\]"):
+        nf.posture("business_as_usual").with_overrides({"capital.equipment_share.default": 0.0})
