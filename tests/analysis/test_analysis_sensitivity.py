@@ -130,7 +130,7 @@ def test_sobol_on_the_model_points_at_the_hazard_parameters() -> None:
     st = res.indices.loc["business_as_usual"]["ST"]
     top = set(st.sort_values(ascending=False).index[:5])
     # Europe's war risk depends on the European hazard parameters, not on China's budget.
-    assert {"hazard.h0.europe", "hazard.steepness"} & top
+    assert {"hazard.h0.europe", "hazard.steepness.europe", "hazard.ratio_half.europe"} & top
     assert st["budgets.scale.CHN"] < st.max()
 
 
