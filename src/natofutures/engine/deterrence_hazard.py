@@ -49,9 +49,7 @@ def hazard(
     """Annual deterrence-failure probability per theatre (1/yr), in [0, h0·I] (:func:`hazard_draw`;
     0 where the adversary has no power)."""
     has = np.asarray(adversary) > 0
-    h = hazard_draw(
-        coalition, np.where(has, adversary, 1.0), h0, intentions, ratio_half, steepness
-    )
+    h = hazard_draw(coalition, np.where(has, adversary, 1.0), h0, intentions, ratio_half, steepness)
     return np.where(has, h, 0.0)
 
 
