@@ -149,3 +149,13 @@ def test_sobol_on_who_ranks_first_with_n_256() -> None:
     b = res.indices.loc["liberal_internationalist:division_of_labor"]
     np.testing.assert_allclose(a["ST"].to_numpy(), b["ST"].to_numpy(), atol=1e-9)
     assert np.isfinite(a["ST"]).all()
+
+
+def test_sobol_gives_zero_indices_for_an_output_constant_in_the_base_samples() -> None:
+    unc = [sens.Uncertainty("a", 0.0, 1.0, ""), sens.Uncertainty("b", 0.0, 1.0, "")]
+    x = sens.sample(unc, "sobol", 8, 0)
+    # constant in every A and B row, moving only in the AB rows of parameter "a"
+    y = np.zeros(len(x))
+    y[1::4] = x[1::4, 0]
+    res = sens.analyse(unc, "sobol", x, y, ["y"], 0)
+    assert (res.indices["ST"] == 0.0).all() and (res.indices["S1"] == 0.0).all()
