@@ -89,7 +89,7 @@ def test_structure_and_value_problems_are_reported_together(tmp_path: Path) -> N
     assert "(and 2 more:" in msg
     assert "shocks[0].kind: value 'warr' not allowed (did you mean 'war'?)" in msg
     assert "(did you mean 'division_of_labor'?)" in msg
-    assert "did you mean 'hazard.steepness'" in msg
+    assert "or 'hazard.steepness.europe'?)" in msg
 
 
 @pytest.mark.parametrize(

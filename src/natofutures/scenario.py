@@ -323,6 +323,20 @@ def did_you_mean(word: object, choices: Iterable[str]) -> str:
     return " (did you mean " + " or ".join(repr(c) for c in close) + "?)"
 
 
+#: parameters split into one per theatre (issue #15): the old name's error names the new ones
+SPLIT_PER_THEATRE = ("hazard.ratio_half", "hazard.steepness")
+
+
+def _path_hint(path: str, choices: Iterable[str]) -> str:
+    """:func:`did_you_mean`, or for a parameter split per theatre the names that replaced it."""
+    if path in SPLIT_PER_THEATRE:
+        return (
+            f" (it is now one per theatre: did you mean '{path}.europe', "
+            f"'{path}.indo_pacific' or '{path}.out_of_area'?)"
+        )
+    return did_you_mean(path, choices)
+
+
 def _known_fields() -> set[str]:
     """Every field name of the scenario, posture, shock and distribution schemas."""
     models: list[type[BaseModel]] = [
@@ -410,7 +424,7 @@ def _check_value(path: str, value: Any, where: str) -> float | dict[int, float]:
     """Validate one override/lever value against the parameter table; return it normalised."""
     spec = _spec_for(path)
     if spec is None:
-        hint = did_you_mean(path, _defaults().parameters)
+        hint = _path_hint(path, _defaults().parameters)
         raise ScenarioError(
             f"{where}: no parameter named {_short(path)}{hint}"
             "; expected a parameter name from defaults.yaml (list them: "
@@ -661,7 +675,7 @@ def _uncertainty_problems(uncertainty: Mapping[str, Any]) -> list[str]:
         if spec is None or spec.dated:
             problems.append(
                 f"uncertainty.{path}: value {path!r} not allowed"
-                f"{did_you_mean(path, [k for k, s in table.items() if not s.dated])}; "
+                f"{_path_hint(path, [k for k, s in table.items() if not s.dated])}; "
                 "expected a scalar parameter name from defaults.yaml"
             )
         elif spec.lever:

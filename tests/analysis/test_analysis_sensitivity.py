@@ -130,7 +130,7 @@ def test_sobol_on_the_model_points_at_the_hazard_parameters() -> None:
     st = res.indices.loc["business_as_usual"]["ST"]
     top = set(st.sort_values(ascending=False).index[:5])
     # Europe's war risk depends on the European hazard parameters, not on China's budget.
-    assert {"hazard.h0.europe", "hazard.steepness"} & top
+    assert {"hazard.h0.europe", "hazard.steepness.europe", "hazard.ratio_half.europe"} & top
     assert st["budgets.scale.CHN"] < st.max()
 
 
@@ -166,3 +166,13 @@ def test_the_criteria_judgements_are_varied_with_the_engine_parameters() -> None
     out = simulate_samples(posture("business_as_usual"), [u.name], values, 2030)
     assert out.shape[0] == 2
     assert not np.allclose(out[0], out[1])  # the judgement reaches the criteria
+
+
+def test_sobol_gives_zero_indices_for_an_output_constant_in_the_base_samples() -> None:
+    unc = [sens.Uncertainty("a", 0.0, 1.0, ""), sens.Uncertainty("b", 0.0, 1.0, "")]
+    x = sens.sample(unc, "sobol", 8, 0)
+    # constant in every A and B row, moving only in the AB rows of parameter "a"
+    y = np.zeros(len(x))
+    y[1::4] = x[1::4, 0]
+    res = sens.analyse(unc, "sobol", x, y, ["y"], 0)
+    assert (res.indices["ST"] == 0.0).all() and (res.indices["S1"] == 0.0).all()

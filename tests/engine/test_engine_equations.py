@@ -107,7 +107,6 @@ def test_effective_resolve_is_written_only_in_credibility(module: str) -> None:
 P = inputs.PerDraw(
     capital_depreciation=np.array([0.05]),
     projection_decay_km=np.array([9000.0]),
-    hazard_steepness=np.array([3.0]),
     burden_threat_response=np.array([0.01]),
     burden_free_riding=np.array([0.02]),
     burden_adjustment_speed=np.array([0.3]),
@@ -132,7 +131,7 @@ CASES = [
         0.01 + 0.01 * 2.0 - 0.02 * 0.24 + 0.4 * 0.035,
     ),
     (burden_response.adjust_draw, (P, 0, 0.02, 0.03, 0.001, -1.0), 0.02 + 0.3 * 0.01 - 0.001),
-    (deterrence_hazard.hazard_draw, (P, 0, 200.0, 100.0, 0.05, 0.8, 1.0), 0.04 / 9.0),
+    (deterrence_hazard.hazard_draw, (200.0, 100.0, 0.05, 0.8, 1.0, 3.0), 0.04 / 9.0),
     (deterrence_hazard.hold, (1.6, 0.8, 2.0), 0.8),
     (power.military_power, (100.0, 20.0, 1.5, 0.5), 165.0),
     (capital_stock.accumulate, (100.0, 20.0, 0.05, 0.25), 100.0),

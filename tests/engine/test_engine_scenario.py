@@ -72,7 +72,7 @@ def test_builtin_postures_and_levers() -> None:
 def test_overrides_are_all_or_nothing_and_do_not_mutate() -> None:
     sc = nf.posture("division_of_labor")
     with pytest.raises(ScenarioError, match=r"overrides\.us\.resolve"):
-        sc.with_overrides({"hazard.steepness": 4.0, "us.resolve": 2.0})
+        sc.with_overrides({"hazard.steepness.europe": 4.0, "us.resolve": 2.0})
     assert sc.overrides == {}
     sc2 = sc.with_overrides({"us.resolve": 0.4, "power.ppp_multiplier.BLR": 3})
     assert sc2.parameter("us.resolve") == 0.4 and sc.parameter("us.resolve") == 0.8
@@ -103,8 +103,8 @@ def test_user_posture_file(tmp_path: Path) -> None:
     )
     sc = nf.posture(str(pf))
     assert sc.posture == "mine" and sc.levers == {"us.guarantee": 0.5}
-    pf.write_text("name: mine\nlevers:\n  hazard.steepness: {value: 3, reason: not a lever}\n")
-    with pytest.raises(ScenarioError, match=r"posture\.levers\.hazard\.steepness"):
+    pf.write_text("name: mine\nlevers:\n  hazard.steepness.europe: {value: 3, reason: not a lever}\n")
+    with pytest.raises(ScenarioError, match=r"posture\.levers\.hazard\.steepness\.europe"):
         nf.posture(str(pf))
 
 

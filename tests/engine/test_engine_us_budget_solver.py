@@ -49,7 +49,7 @@ def _run(backend: str, **over: float):
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_the_solved_budget_meets_the_target_from_the_year_after_t0(backend: str):
-    base = _run(backend)
+    base = _run(backend, **{"us.solve_ratio.indo_pacific": 0.0})  # the US path, unsolved
     solved = _run(backend, **{"us.solve_ratio.indo_pacific": 1.0})
     r = solved.balance.sel(theatre="indo_pacific").to_numpy().ravel()
     r0 = base.balance.sel(theatre="indo_pacific").to_numpy().ravel()
@@ -69,7 +69,12 @@ def test_the_ceiling_caps_the_solved_budget(backend: str):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_off_by_default(backend: str):
-    base = _run(backend)
+def test_off_in_the_defaults_and_at_zero(backend: str):
+    # the defaults keep the solver off (the postures switch it on: test_engine_us_commitments)
+    from natofutures.scenario import parameter_table
+
+    assert parameter_table()["us.solve_ratio.indo_pacific"].value == 0.0
     off = _run(backend, **{"us.solve_ratio.indo_pacific": 0.0})
-    np.testing.assert_array_equal(base.burden.values, off.burden.values)
+    path = _run(backend, **{"us.solve_ratio.indo_pacific": 0.0, "us.burden_ceiling": 0.5})
+    np.testing.assert_array_equal(path.burden.values, off.burden.values)  # no ceiling at work
+    assert not np.array_equal(off.burden.values, _run(backend).burden.values)

@@ -37,7 +37,8 @@ def test_under_division_of_labour_the_balance_falls_below_the_trigger_and_the_us
 
 def test_re_engagement_brings_us_power_back_to_europe_at_the_indo_pacifics_cost(result) -> None:
     ds = result.datasets["division_of_labor"]
-    fired = ds.reengaged.to_numpy().astype(bool).any(axis=1)
+    # re-engaged by 2035, the year compared (a draw may first fire later in the horizon)
+    fired = ds.reengaged.sel(year=slice(None, 2035)).to_numpy().astype(bool).any(axis=1)
     assert fired.any() and (~fired).any()
     us = ds.delivered.sel(country="USA")
     europe = us.sel(theatre="europe", year=2035).to_numpy()

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 
@@ -199,12 +200,11 @@ def test_the_documented_example_scenario_runs(tmp_path: Path) -> None:
 def test_a_european_war_reports_the_short_war_from_the_campaign_module() -> None:
     res = stress("baltic_incursion", postures=["business_as_usual", "division_of_labor"], draws=0)
     s = res.summary.set_index("posture")
-    assert s["campaign_first_objective"].notna().all()
-    # fewer US forces in Europe by 2027 under the division of labour: the war is shorter
-    assert (
-        s.loc["division_of_labor", "campaign_hours_to_first"]
-        < s.loc["business_as_usual", "campaign_hours_to_first"]
-    )
+    assert s.loc["division_of_labor", "campaign_first_objective"] == "tallinn"
+    # fewer US forces in Europe by 2027 under the division of labour: the war is shorter (under
+    # business as usual, whose US budget now answers its Asian commitment, no capital may fall)
+    bau = s.loc["business_as_usual", "campaign_hours_to_first"]
+    assert pd.isna(bau) or s.loc["division_of_labor", "campaign_hours_to_first"] < bau
     from natofutures.analysis.campaign import campaign
 
     direct = campaign(

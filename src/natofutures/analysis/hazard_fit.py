@@ -538,14 +538,17 @@ def engine_2024() -> tuple[dict[str, dict[str, float]], dict[str, Any]]:
     t0 = int(ds["year"].values[0])
     prior: dict[str, Any] = {"h0": {}, "ratio_half": 1.5, "steepness": 3.0}
     values = _defaults()
-    prior["ratio_half"] = float(values["hazard.ratio_half"])
-    prior["steepness"] = float(values["hazard.steepness"])
+    # the engine's R* and k are per theatre; the mapping's prior is Europe's (the defaults give
+    # every theatre the same value), the implied intentions use each theatre's own
+    prior["ratio_half"] = float(values["hazard.ratio_half.europe"])
+    prior["steepness"] = float(values["hazard.steepness.europe"])
     out = {}
     for t in THEATRES:
         prior["h0"][t] = float(values[f"hazard.h0.{t}"])
         r = float(ds["balance"].sel(theatre=t, year=t0).values[0])
         h = float(ds["hazard"].sel(theatre=t, year=t0).values[0])
-        intent = h * (1.0 + (r / prior["ratio_half"]) ** prior["steepness"]) / prior["h0"][t]
+        r_half, k = float(values[f"hazard.ratio_half.{t}"]), float(values[f"hazard.steepness.{t}"])
+        intent = h * (1.0 + (r / r_half) ** k) / prior["h0"][t]
         out[t] = {"year": t0, "ratio": r, "hazard": h, "intentions": intent}
     return out, prior
 

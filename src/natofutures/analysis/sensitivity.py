@@ -146,7 +146,12 @@ def analyse(
     for j, output in enumerate(outputs):
         yj = y2[:, j]
         if method == "sobol":
-            if np.ptp(yj) == 0:  # a constant output has no variance to apportion
+            # Saltelli's blocks of D + 2 rows: A, AB_1..AB_D, B; SALib estimates the variance
+            # from A and B, so an output constant there has no variance to apportion (it may
+            # still move in a few AB rows: a ranking settled in every base sample)
+            d2 = len(uncertainties) + 2
+            base = np.r_[yj[0::d2], yj[d2 - 1 :: d2]]
+            if np.ptp(yj) == 0 or np.ptp(base) <= np.finfo(float).eps:
                 cols: dict[str, Any] = {
                     "S1": 0.0, "S1_conf": 0.0, "ST": 0.0, "ST_conf": 0.0
                 }

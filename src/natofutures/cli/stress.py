@@ -78,10 +78,13 @@ def _response(r: dict[str, Any]) -> str:
 
 
 def _short_war(r: dict[str, Any]) -> str:
-    if r["campaign_first_objective"] is None:
-        return "–" if r["campaign_extra_heavy_to_hold"] is None else "holds"
+    def missing(v: Any) -> bool:  # None, or the NaN a DataFrame row turns it into
+        return v is None or (isinstance(v, float) and math.isnan(v))
+
+    if missing(r["campaign_first_objective"]):
+        return "–" if missing(r["campaign_extra_heavy_to_hold"]) else "holds"
     hold = r["campaign_extra_heavy_to_hold"]
-    extra = "" if hold is None else f"; +{hold} heavy to hold"
+    extra = "" if missing(hold) else f"; +{hold:.0f} heavy to hold"
     return f"{r['campaign_hours_to_first']:.0f} h ({r['campaign_first_objective']}{extra})"
 
 

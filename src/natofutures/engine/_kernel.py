@@ -463,6 +463,7 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
     threat_slots = inp.threat_slot
     h0 = inp.hazard_h0
     r_half = inp.hazard_ratio_half
+    k_haz = inp.hazard_steepness
     hold_half = inp.hazard_hold_ratio_half
     hold_k = inp.hazard_hold_steepness
     war_shock = inp.shock_war
@@ -587,6 +588,8 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
     prox_b = np.empty((nc, na, bs))
     off_b = np.empty((na, bs))
     h0_b = np.empty((nt, bs))
+    rh_b = np.empty((nt, bs))
+    k_b = np.empty((nt, bs))
     int_scale_b = np.empty((ns, bs))
     fac = np.empty((nc, nt, bs))
     # state of the block's draws: (country, draw), (theatre, draw), (draw,)
@@ -660,6 +663,8 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                 off_b[a, d] = offensive[dd, a]
             for t in range(nt):
                 h0_b[t, d] = h0[dd, t]
+                rh_b[t, d] = r_half[dd, t]
+                k_b[t, d] = k_haz[dd, t]
             for s in range(ns):
                 int_scale_b[s, d] = int_scale[dd, s]
         # --- initial state
@@ -857,8 +862,7 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                     # h0·I·A^k/(A^k + (C/R*)^k) = h0·I/(1 + (C/(R*·A))^k), one power, not two
                     if adv[t, d] > 0:
                         h = hazard_draw(
-                            prm, np.uint64(d0 + d), coal[t, d], adv[t, d], h0_b[t, d],
-                            intent[pr, d], r_half,
+                            coal[t, d], adv[t, d], h0_b[t, d], intent[pr, d], rh_b[t, d], k_b[t, d]
                         )
                     else:
                         h = 0.0

@@ -9,7 +9,6 @@ h; the coalition holds with probability ``1 / (1 + (R_hold/R)^k_hold)``, rising 
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -19,18 +18,24 @@ from natofutures.engine.equation import equation
 
 Array = NDArray[np.float64]
 
-#: scalar parameters the kernel takes per draw (see natofutures.engine.inputs)
-PARAMETERS: tuple[str, ...] = ("hazard.steepness",)
+#: scalar parameters the kernel takes per draw (see natofutures.engine.inputs): none - the
+#: hazard's parameters are per theatre, so they travel as (draw, theatre) arrays in
+#: ``KernelInputs`` (``hazard_h0``, ``hazard_ratio_half``, ``hazard_steepness``) like h0
+PARAMETERS: tuple[str, ...] = ()
+
+#: per-theatre parameter families (``hazard.<name>.<theatre>`` in defaults.yaml)
+PER_THEATRE: tuple[str, ...] = ("h0", "ratio_half", "steepness")
 
 
 @equation
 def hazard_draw(
-    prm: Any, d: Any, coalition: Any, adversary: Any, h0: Any, intentions: Any, ratio_half: Any
+    coalition: Any, adversary: Any, h0: Any, intentions: Any, ratio_half: Any, steepness: Any
 ) -> Any:
-    """h = h0·I / (1 + (C/(R*·A))^k) for an adversary with power A > 0 (k = ``hazard.steepness``
-    of draw ``d``); one power, not two. Where A = 0 the hazard is 0 (the callers' branch)."""
+    """h = h0·I / (1 + (C/(R*·A))^k) for an adversary with power A > 0, with the theatre's own
+    R* (``hazard.ratio_half.<theatre>``) and k (``hazard.steepness.<theatre>``); one power, not
+    two. Where A = 0 the hazard is 0 (the callers' branch)."""
     x = coalition / (ratio_half * adversary)
-    return h0 * intentions / (1.0 + x ** prm.hazard_steepness[d])
+    return h0 * intentions / (1.0 + x**steepness)
 
 
 def hazard(
@@ -38,14 +43,13 @@ def hazard(
     adversary: Array,
     h0: Array,
     intentions: Array,
-    ratio_half: float,
-    steepness: Array,
+    ratio_half: Array | float,
+    steepness: Array | float,
 ) -> Array:
     """Annual deterrence-failure probability per theatre (1/yr), in [0, h0·I] (:func:`hazard_draw`;
     0 where the adversary has no power)."""
     has = np.asarray(adversary) > 0
-    prm = SimpleNamespace(hazard_steepness=np.asarray(steepness, dtype=float))
-    h = hazard_draw(prm, ..., coalition, np.where(has, adversary, 1.0), h0, intentions, ratio_half)
+    h = hazard_draw(coalition, np.where(has, adversary, 1.0), h0, intentions, ratio_half, steepness)
     return np.where(has, h, 0.0)
 
 

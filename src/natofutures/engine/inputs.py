@@ -129,6 +129,8 @@ class KernelInputs(NamedTuple):
     power_ppp_multiplier: Array  # (n, nc)
     budgets_scale: Array  # (n, nc)
     hazard_h0: Array  # (n, nt) 1/yr
+    hazard_ratio_half: Array  # (n, nt) R* per theatre (hazard.ratio_half.<theatre>)
+    hazard_steepness: Array  # (n, nt) k per theatre (hazard.steepness.<theatre>)
     threat_proximity: Array  # (n, nc, na)
     threat_offensive: Array  # (n, na)
     intentions_scale: Array  # (n, ns)
@@ -142,7 +144,6 @@ class KernelInputs(NamedTuple):
     us_forward_presence: Array  # (nt,)
     alignment_support_share: float
     intentions: Array  # (ny, ns) dated intention paths
-    hazard_ratio_half: float
     hazard_hold_ratio_half: float
     hazard_hold_steepness: float
     threat_reference_power: float

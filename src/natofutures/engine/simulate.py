@@ -393,8 +393,10 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
     ppp = p.per_country("power.ppp_multiplier", b.iso3)
     omega = p.f("power.current_weight")
     decay = p.col("projection.decay_km")[:, :, None]  # (draw,1,1)
-    h0 = np.hstack(np.broadcast_arrays(*[p.col(f"hazard.h0.{t}") for t in THEATRES]))
-    r_half = p.f("hazard.ratio_half")
+    h0, r_half, k_haz = (
+        np.hstack(np.broadcast_arrays(*[p.col(f"hazard.{name}.{t}") for t in THEATRES]))
+        for name in deterrence_hazard.PER_THEATRE
+    )
     hold_half, hold_k = p.f("hazard.hold_ratio_half"), p.f("hazard.hold_steepness")
     offensive = p.per_country("threat.offensive", tuple(b.iso3[i] for i in st.threat_idx))
     d_t = p.col("threat.distance_decay_km")[:, :, None]
@@ -575,6 +577,8 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
             power_ppp_multiplier=bn(ppp, (n, nc)),
             budgets_scale=scale,
             hazard_h0=bn(h0, (n, nt)),
+            hazard_ratio_half=bn(r_half, (n, nt)),
+            hazard_steepness=bn(k_haz, (n, nt)),
             threat_proximity=bn(prox, (n, nc, len(st.threat_idx))),
             threat_offensive=bn(offensive, (n, len(st.threat_idx))),
             intentions_scale=bn(int_scale, (n, len(INTENTION_SLOTS))),
@@ -587,7 +591,6 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
             us_forward_presence=f_target,
             alignment_support_share=support,
             intentions=base_int,
-            hazard_ratio_half=r_half,
             hazard_hold_ratio_half=hold_half,
             hazard_hold_steepness=hold_k,
             threat_reference_power=p_ref,
@@ -725,8 +728,7 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
         intent = war_feedback.intentions_floor(intent, memory_left > 0, int_after)
         has_adv = adv > 0
         h = deterrence_hazard.hazard_draw(
-            cols, COLUMN, coal, np.where(has_adv, adv, 1.0), h0, intent[:, st.principal_slot],
-            r_half,
+            coal, np.where(has_adv, adv, 1.0), h0, intent[:, st.principal_slot], r_half, k_haz
         )
         h = np.where(has_adv, h, 0.0)
         survival, cum = deterrence_hazard.cumulative_risk(survival, h)
