@@ -161,5 +161,5 @@ def test_coefficients_vary_per_draw_and_depend_only_on_seed_and_draw(baseline: B
 
 
 def test_a_bad_lever_value_is_refused_naming_the_field() -> None:
-    with pytest.raises(ScenarioError, match="reaction.enabled"):
+    with pytest.raises(ScenarioError, match=r"reaction\.enabled"):
         nf.posture("business_as_usual").with_overrides({"reaction.enabled": 2})

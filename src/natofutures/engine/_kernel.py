@@ -698,8 +698,8 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                 int_scale_b[s, d] = int_scale[dd, s]
             if react_on:
                 for j in range(nra):
-                    for c in range(8):
-                        rc_b[j, c, d] = react_coef[dd, j, c]
+                    for col in range(8):
+                        rc_b[j, col, d] = react_coef[dd, j, col]
         # --- initial state
         for i in range(nc):
             for d in range(nb):
