@@ -47,6 +47,7 @@ import numba
 import numpy as np
 
 from natofutures.engine import (
+    adversary_reaction,
     allocation,
     burden_response,
     capital_stock,
@@ -87,6 +88,7 @@ power_term = kernel(threat_perception.power_term)
 severity = kernel(threat_perception.severity)
 exogenous_burden = kernel(exogenous_budgets.burden)
 required_burden = kernel(exogenous_budgets.required_burden)
+reaction_step = kernel(adversary_reaction.budget_step)
 survive = kernel(deterrence_hazard.survive)
 cut_share = kernel(war_feedback.cut_share)
 gdp_factor = kernel(war_feedback.gdp_factor)
@@ -114,6 +116,7 @@ SHIFT32 = np.uint64(32)
 STREAM_PARAMS = 0  # the uncertain parameters' standard normals
 STREAM_DYNAMICS = 1  # per-year war/hold uniforms, burden and GDP normals
 STREAM_REJECT = 2  # extra words for the ziggurat's rejections
+STREAM_REACTION = 3  # adversary_reaction: the adversaries' response coefficients
 
 
 def _ziggurat_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -246,6 +249,20 @@ def param_normals(k0, k1, g0, n, n_par):
     buf = np.empty(n_par + 4, dtype=np.uint64)
     for d in range(n):
         fill_words(buf, n_par, g0 + d, STREAM_PARAMS, 0, k0, k1)
+        for j in range(n_par):
+            out[d, j] = ndtri(uniform32(buf[j]))
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def reaction_normals(k0, k1, g0, n, n_par):
+    """(n, n_par) standard normals of the adversaries' response coefficients of draws
+    g0 .. g0 + n - 1 (stream 3: drawn only when ``reaction.enabled``, so that the other
+    numbers never change with the lever)."""
+    out = np.empty((n, n_par))
+    buf = np.empty(n_par + 4, dtype=np.uint64)
+    for d in range(n):
+        fill_words(buf, n_par, g0 + d, STREAM_REACTION, 0, k0, k1)
         for j in range(n_par):
             out[d, j] = ndtri(uniform32(buf[j]))
     return out
@@ -505,6 +522,9 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
     solve_ratio = inp.us_solve_ratio_indo_pacific
     us_ceiling = inp.us_burden_ceiling
     ea = inp.energy_adversary
+    react_on = inp.reaction_enabled
+    react_c = inp.reaction_country
+    react_coef = inp.reaction_coef
     o_gdp = outs.gdp
     o_burden = outs.burden
     o_spend = outs.spending
@@ -629,6 +649,20 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
     eu_y = np.empty(bs)
     al = np.empty(bs)
     c_star = np.empty(bs)
+    # adversary_reaction state: per reacting adversary, coefficients (coef, draw), its own
+    # spending and GDP of the year before; NATO's spending one and two years before
+    nra = react_c.shape[0]
+    react_pos = np.full(nc, -1, dtype=np.int64)
+    if react_on:
+        for j in range(nra):
+            react_pos[react_c[j]] = j
+    rc_b = np.empty((nra, 8, bs))
+    rm1 = np.empty((nra, bs))
+    ry1 = np.empty((nra, bs))
+    us1 = np.empty(bs)
+    us2 = np.empty(bs)
+    eu1 = np.empty(bs)
+    eu2 = np.empty(bs)
     # war_feedback state: surge and memory years left, capital still to be replaced
     surge_left = np.empty((nt, bs))
     memory_left = np.empty((ns, bs))
@@ -667,6 +701,10 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                 k_b[t, d] = k_haz[dd, t]
             for s in range(ns):
                 int_scale_b[s, d] = int_scale[dd, s]
+            if react_on:
+                for j in range(nra):
+                    for col in range(8):
+                        rc_b[j, col, d] = react_coef[dd, j, col]
         # --- initial state
         for i in range(nc):
             for d in range(nb):
@@ -684,6 +722,19 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
         for i in range(nc):
             for d in range(nb):
                 outstanding[i, d] = 0.0
+        if react_on:  # t0 levels; the history before t0 flat (adversary_reaction's anchor)
+            for d in range(nb):
+                us1[d] = b0[us] * gdp0[us]
+                eu1[d] = 0.0
+            for i in range(nc):
+                if is_eu_ally[i]:
+                    for d in range(nb):
+                        eu1[d] += b0[i] * gdp0[i]
+            for j in range(nra):
+                ci = react_c[j]
+                for d in range(nb):
+                    rm1[j, d] = b0[ci] * gdp0[ci]
+                    ry1[j, d] = gdp0[ci]
         # projection_loss.delivery_factor: fixed per draw for every country but the US (whose
         # factor, fac_us, changes with its forward presence every year). Where a country's
         # share is 0, its delivered power 0·P·f is ±0 (or NaN) for every finite f ≥ 0, so
@@ -715,7 +766,21 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                 eu_m[d] = 0.0
                 eu_y[d] = 0.0
             for i in range(nc):
-                if k > 0 and is_exo[i]:
+                if k > 0 and is_exo[i] and react_pos[i] >= 0:
+                    # --- adversary_reaction.budget_step: the budget answers NATO's
+                    sf = spend_f[k, i]
+                    j = react_pos[i]
+                    for d in range(nb):
+                        yi = y[i, d]
+                        m_new = reaction_step(
+                            rc_b[j, 0, d], rc_b[j, 1, d], rc_b[j, 2, d], rc_b[j, 3, d],
+                            rc_b[j, 4, d], rc_b[j, 5, d], rc_b[j, 6, d], rc_b[j, 7, d],
+                            rm1[j, d], us1[d], us2[d], eu1[d], eu2[d], yi, ry1[j, d],
+                        )
+                        rm1[j, d] = m_new
+                        ry1[j, d] = yi
+                        b[i, d] = m_new / yi * sf
+                elif k > 0 and is_exo[i]:
                     sf = spend_f[k, i]
                     b0i = b0[i]  # loaded once: the loop over draws stores into b
                     pm = path_mult[k, i]
@@ -799,6 +864,12 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                         bu = max(b[us, d], min(us_ceiling, need))
                         b[us, d] = bu
                         p[us, d] = military_power(kap[us, d], bu * y[us, d], ppp_b[us, d], omega)
+            if react_on:  # NATO's spending of this year becomes next year's lag
+                for d in range(nb):
+                    us2[d] = us1[d]
+                    us1[d] = b[us, d] * y[us, d]
+                    eu2[d] = eu1[d]
+                    eu1[d] = eu_m[d]
             for d in range(nb):
                 nato_eu[d] = 0.0
             # --- projection_loss.delivered_power + theatre_balance.side_power
@@ -1108,6 +1179,7 @@ def run_kernel_one(n, lo, mode, g0, key0, key1, block, inp, keep, outs):
 # its entry points is dropped whenever the sources they inline differ from those it was
 # compiled with.
 _INLINED = (
+    adversary_reaction,
     allocation,
     burden_response,
     capital_stock,

@@ -135,6 +135,7 @@ class KernelInputs(NamedTuple):
     threat_offensive: Array  # (n, na)
     intentions_scale: Array  # (n, ns)
     alignment: Array  # (n, ny) Russia-China alignment per year
+    reaction_coef: Array  # (n, nra, 8) adversary_reaction: anchored intercept and slopes
     # --- fixed parameters (never uncertain) and levers
     economy_growth_sd: float
     power_current_weight: float
@@ -172,6 +173,8 @@ class KernelInputs(NamedTuple):
     war_rebuild_years: float
     us_solve_ratio_indo_pacific: float
     us_burden_ceiling: float
+    reaction_enabled: bool  # adversary_reaction: budgets of reaction_country react
+    reaction_country: IntArray  # (nra,) country index of each reacting adversary
     # --- shocks (engine/shocks.py), per year
     shock_withdrawal: np.ndarray  # (ny, nt) bool
     shock_intentions: Array  # (ny, ns) NaN or the value set

@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 from scipy.special import ndtr
 
 from natofutures.engine import (
+    adversary_reaction,
     allocation,
     burden_response,
     capital_stock,
@@ -285,6 +286,42 @@ def _param_normals(seed: int, lo: int, hi: int, n_unc: int) -> Array:
     return np.asarray(param_normals(k0, k1, lo, hi - lo, n_unc))
 
 
+def _reaction_inputs(
+    p: _Params, b: Baseline, st: _Structure, n: int, mode: int, g0: int, k0: np.uint64,
+    k1: np.uint64,
+) -> tuple[bool, np.ndarray, Array]:
+    """adversary_reaction's kernel inputs: the lever, the adversaries' country indices and
+    the (n, adversary, 8) per-draw coefficients (drawn from stream 3 in Monte Carlo only)."""
+    on = p.f("reaction.enabled") >= 0.5
+    advs = adversary_reaction.ADVERSARIES
+    if on and any(a not in b.iso3 for a in advs):
+        raise ScenarioError(
+            f"reaction.enabled: value 1 not allowed with this baseline; expected countries "
+            f"{list(advs)} in it"
+        )
+    idx = np.array([b.iso3.index(a) if a in b.iso3 else -1 for a in advs], dtype=np.int64)
+    if not on:
+        return False, idx, np.zeros((n, len(advs), adversary_reaction.N_COEF))
+    z = None
+    if mode == 1:
+        from natofutures.engine._kernel import reaction_normals
+
+        z = np.asarray(reaction_normals(k0, k1, g0, n, len(advs) * len(adversary_reaction.SLOPES)))
+    m0 = b.burden0 * b.gdp0
+    coef = adversary_reaction.coefficients(
+        z, n, m0[idx], float(m0[st.us]), _europe_t0(b, st), b.gdp0[idx]
+    )
+    return True, idx, coef
+
+
+def _europe_t0(b: Baseline, st: _Structure) -> float:
+    """European allies' spending at t0, summed in country order (as the kernel sums it)."""
+    e0 = 0.0
+    for i in st.european_allies:
+        e0 += float(b.burden0[i] * b.gdp0[i])
+    return e0
+
+
 # --------------------------------------------------------------------------- the loop
 CENTRAL_CACHE_SIZE = 64
 #: kernel inputs of central-case runs: (canonical scenario JSON, baseline, years) -> args
@@ -499,6 +536,7 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
         if f"budgets.scale.{iso}" in p.table:
             scale[:, k] = np.asarray(p.get(f"budgets.scale.{iso}"), dtype=float).reshape(-1)
     path_mult[1:, st.us] *= p.f("us.budget_multiplier")
+    react_on, react_idx, react_coef = _reaction_inputs(p, b, st, n, mode, g0, k0, k1)
     # intentions per year (draw, slot)
     int_paths = {a: p.dated(f"intentions.{a}") for a in INTENTION_SLOTS}
     int_scale = np.ones((n, len(INTENTION_SLOTS)))
@@ -583,6 +621,7 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
             threat_offensive=bn(offensive, (n, len(st.threat_idx))),
             intentions_scale=bn(int_scale, (n, len(INTENTION_SLOTS))),
             alignment=bn(align, (n, ny)),
+            reaction_coef=react_coef,
             economy_growth_sd=growth_sd,
             power_current_weight=omega,
             allocation_us_initial=us_init,
@@ -619,6 +658,8 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
             war_rebuild_years=rebuild_years,
             us_solve_ratio_indo_pacific=solve_ratio,
             us_burden_ceiling=us_ceiling,
+            reaction_enabled=react_on,
+            reaction_country=react_idx,
             shock_withdrawal=plan.withdrawal,
             shock_intentions=plan.intentions,
             shock_war=plan.war,
@@ -660,6 +701,12 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
         dyn = np.zeros((n, ny, 2 * nt + nr + nc))
         dyn[:, :, : 2 * nt] = 0.5
 
+    if react_on:  # adversary_reaction: t0 levels, the history before t0 flat
+        m0 = b.burden0 * b.gdp0
+        us_lag = np.full((2, n), m0[st.us])
+        eu_lag = np.full((2, n), _europe_t0(b, st))
+        own_m = np.broadcast_to(m0[react_idx], (n, len(react_idx))).copy()
+        own_y = np.broadcast_to(b.gdp0[react_idx], (n, len(react_idx))).copy()
     for k, year in enumerate(years):
         progress = allocation.transition_weight(k, t_years)
         if k > 0:
@@ -667,6 +714,15 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
                 exogenous_budgets.burden(b.burden0[exo], path_mult[k, exo], scale[:, exo])
                 * plan.spending_factor[k, exo]
             )
+            if react_on:
+                c = react_coef
+                own_m = adversary_reaction.budget_step(
+                    c[:, :, 0], c[:, :, 1], c[:, :, 2], c[:, :, 3], c[:, :, 4], c[:, :, 5],
+                    c[:, :, 6], c[:, :, 7], own_m, us_lag[0][:, None], us_lag[1][:, None],
+                    eu_lag[0][:, None], eu_lag[1][:, None], y_state[:, react_idx], own_y,
+                )
+                own_y = y_state[:, react_idx].copy()
+                b_state[:, react_idx] = own_m / own_y * plan.spending_factor[k, react_idx]
         m_state = b_state * y_state
         p_state = power.military_power(k_state, m_state, ppp, omega)
         # allocation and delivery
@@ -714,6 +770,12 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
             m_state = b_state * y_state
             p_state = power.military_power(k_state, m_state, ppp, omega)
             deliv = projection_loss.delivered_power(p_state, shares, factor)
+        if react_on:  # NATO's spending of this year becomes next year's lag
+            eu_sum = np.zeros(n)
+            for i in st.european_allies:  # in country order, as the kernel sums them
+                eu_sum = eu_sum + m_state[:, i]
+            us_lag = np.stack([m_state[:, st.us].copy(), us_lag[0]])
+            eu_lag = np.stack([eu_sum, eu_lag[0]])
         # balance and hazard
         coal = theatre_balance.side_power(deliv, st.coal)
         adv = theatre_balance.side_power(deliv, st.adv)
