@@ -103,7 +103,9 @@ def test_user_posture_file(tmp_path: Path) -> None:
     )
     sc = nf.posture(str(pf))
     assert sc.posture == "mine" and sc.levers == {"us.guarantee": 0.5}
-    pf.write_text("name: mine\nlevers:\n  hazard.steepness.europe: {value: 3, reason: not a lever}\n")
+    pf.write_text(
+        "name: mine\nlevers:\n  hazard.steepness.europe: {value: 3, reason: not a lever}\n"
+    )
     with pytest.raises(ScenarioError, match=r"posture\.levers\.hazard\.steepness\.europe"):
         nf.posture(str(pf))
 
