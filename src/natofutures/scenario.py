@@ -692,7 +692,7 @@ def _scalar(sc: Scenario, path: str) -> float:
 
 
 def _feasibility_problems(sc: Scenario) -> list[str]:
-    """Joint constraints the engine needs (MODEL.md section 5): shares that sum to at most 1.
+    """Joint constraints the engine needs (docs/decision.md): shares that sum to at most 1.
 
     Checked here so that ``scenario validate``, ``with_overrides`` and ``simulate`` agree.
     """

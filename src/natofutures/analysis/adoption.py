@@ -1,4 +1,4 @@
-"""Adoption forecast: which future NATO is likely to choose (MODEL.md section 5).
+"""Adoption forecast: which future NATO is likely to choose (docs/decision.md).
 
 A weighted-salience expected-utility bargaining model with a status-quo advantage and a
 multinomial logit over postures:

@@ -1,4 +1,6 @@
-"""Calibration of the burden-response equation on real history (MODEL.md 3.9 and 6, issue #5).
+"""Calibration of the burden-response equation on real history (issue #5).
+
+See docs/methodology.md §9 and docs/validation.md.
 
 The engine's equation for European allies and Canada (:mod:`natofutures.engine.burden_response`)
 

@@ -1,4 +1,4 @@
-"""The 14 evaluation criteria of MODEL.md section 4.
+"""The 14 evaluation criteria of docs/decision.md.
 
 Each criterion turns one simulated run (the engine's ``xarray.Dataset``) into one number per
 Monte Carlo draw, summarised over the projection horizon. The registry :data:`CRITERIA`
@@ -324,7 +324,7 @@ def _cumulative_risk(ds: xr.Dataset, theatre: str) -> np.ndarray:
 def europe_risk(ds: xr.Dataset, ctx: Context) -> np.ndarray:
     """Cumulative deterrence-failure probability in Europe over the horizon, %.
 
-    ``100 · (1 − Π_t (1 − h_europe,t))`` with the engine's annual hazard (MODEL.md 3.7);
+    ``100 · (1 − Π_t (1 − h_europe,t))`` with the engine's annual hazard (docs/methodology.md §7);
     the expected value, smoother than the sampled ``war_started``.
     """
     return _cumulative_risk(ds, "europe")
@@ -352,7 +352,7 @@ def european_self_reliance(ds: xr.Dataset, ctx: Context) -> np.ndarray:
     """Power European allies deliver to Europe against the adversaries', mean over horizon, %.
 
     ``100 · mean_t Σ_{i∈EU} P[i→europe] / Σ_{j∈adversaries} P[j→europe]``: 100 means Europe
-    alone matches what Russia (and Belarus) bring to bear in Europe (MODEL.md 3.5-3.6).
+    alone matches what Russia (and Belarus) bring to bear in Europe (docs/methodology.md §5-3.6).
     The US does not appear: US power neither adds to nor (through a denominator) takes from
     Europe's own, so a US withdrawal raises self-reliance only if Europe spends more
     (the engine's burden response) - Model 4's "primary responsibility for its own security".
@@ -391,7 +391,7 @@ def entrapment(ds: xr.Dataset, ctx: Context) -> np.ndarray:
     """Expected wars on the periphery the US is drawn into over the horizon.
 
     ``Σ_t Σ_{θ∈{europe, out_of_area}} h_θ,t · u_θ,t``: the engine's annual hazard of a war
-    in the theatre (MODEL.md 3.7) times the US share ``u`` of the allies' power delivered
+    in the theatre (docs/methodology.md §7) times the US share ``u`` of the allies' power delivered
     there (who ends up fighting it). Snyder (1984), "The security dilemma in alliance
     politics", World Politics 36(4): the risk of entrapment grows with the conflict
     propensity of the theatre and the depth of one's commitment to it. The Indo-Pacific is
@@ -437,9 +437,9 @@ def cohesion(ds: xr.Dataset, ctx: Context) -> np.ndarray:
     Origins of Alliances: alliances form and hold against common threats):
     ``1 − mean_i |τ_i − ε|`` over the allies (equal weights: NATO decides by consensus), with
     ``τ_i`` ally i's share of perceived threat coming from Russia (the engine's
-    ``T_RUS / (T_RUS + T_CHN)``, MODEL.md 3.3) and ``ε`` the share of the allies' delivered
-    power that faces Russia (``P_europe / (P_europe + P_indo_pacific)``): the spread of what
-    allies fear around what the alliance does.
+    ``T_RUS / (T_RUS + T_CHN)``, docs/methodology.md §3) and ``ε`` the share of the allies'
+    delivered power that faces Russia (``P_europe / (P_europe + P_indo_pacific)``): the spread
+    of what allies fear around what the alliance does.
     """
     d = ds["delivered"]
     allies = _members(ds, ctx.allies)
@@ -523,7 +523,7 @@ def transatlantic_rancor(ds: xr.Dataset, ctx: Context) -> np.ndarray:
       (a judgement on what the US asks, see ``parameters/criteria.yaml``), and
       ``INDO_PACIFIC_RELEVANCE · Σ_EU P[i→indo_pacific] / Σ_EU P_i`` delivered: the share of
       European power the engine delivers to the Indo-Pacific after projection losses
-      (MODEL.md 3.6); the shortfall times the European burden.
+      (docs/methodology.md §6); the shortfall times the European burden.
     """
     eur = _members(ds, ctx.european)
     years = [int(y) for y in ds["year"].values]

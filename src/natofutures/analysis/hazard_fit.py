@@ -1,4 +1,4 @@
-"""The deterrence hazard fitted to two centuries of disputes (MODEL.md 3.7, issue #15).
+"""The deterrence hazard fitted to two centuries of disputes (docs/methodology.md §7, issue #15).
 
 The engine's hazard ``h = h0·I / (1 + (R/R*)^k)`` says that the annual probability of a war
 falls with the balance R (the defender's delivered power over the challenger's). History can

@@ -1,7 +1,7 @@
 """Perspectives: named, validated weightings of the 14 evaluation criteria.
 
 A perspective is a YAML file (bundled ones in ``parameters/perspectives/``, users' own
-anywhere) with the *swing weights* a school of thought puts on the criteria of MODEL.md
+anywhere) with the *swing weights* a school of thought puts on the criteria of docs/model.md
 section 4, a Dirichlet ``concentration`` saying how tightly its adherents agree on those
 weights (used by SMAA), and a rationale tied to the essay. Criteria a file leaves out get
 weight 0. A swing weight says how much moving a criterion from the worst to the best anchor

@@ -1,4 +1,4 @@
-"""Stress tests: built-in crisis scenarios run under each posture (MODEL.md section 7).
+"""Stress tests: built-in crisis scenarios run under each posture (docs/scenarios.md).
 
 A stress scenario is an ordinary scenario file (``parameters/scenarios/*.yaml``, the schema
 of :mod:`natofutures.scenario`) whose dated shocks describe a crisis. :func:`stress` runs it

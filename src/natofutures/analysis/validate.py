@@ -1,5 +1,6 @@
-"""The validation suite (MODEL.md 6, issue #5): behaviour reproduction, extreme conditions and
-the essay's reasoned claims, each checked as a RESULT of the model on the bundled data.
+"""The validation suite (docs/validation.md, issue #5): behaviour reproduction, extreme
+conditions and the essay's reasoned claims, each checked as a RESULT of the model on the
+bundled data.
 
 Every check returns the figure behind its verdict. Thresholds are stated here and in
 docs/validation.md before the figures were seen; a failing check is reported as failing.

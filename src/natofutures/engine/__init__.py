@@ -1,1 +1,1 @@
-"""The simulation engine: one module per mechanism of MODEL.md section 3."""
+"""The simulation engine: one module per mechanism of docs/methodology.md."""

@@ -1,4 +1,4 @@
-"""Allocation of power to theatres (MODEL.md 3.4).
+"""Allocation of power to theatres (docs/methodology.md §4).
 
 Shares ``a[i,θ]`` (sum ≤ 1 per country): European allies and Canada keep all but their
 posture's Indo-Pacific and out-of-area shares in Europe; other countries have fixed shares

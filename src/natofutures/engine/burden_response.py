@@ -1,4 +1,4 @@
-"""Burden response of European allies and Canada (MODEL.md 3.9) - PROVISIONAL coefficients.
+"""Burden response of European allies and Canada (docs/methodology.md §9).
 
 Target burden ``b*[i] = b̄_i + β_T·T[i] − β_F·w_i·c[i]·u + ρ·pledge_t`` and partial
 adjustment ``b[t+1] = b + λ·(b* − b) + σ_b·ε``, clipped to [floor, fiscal ceiling].

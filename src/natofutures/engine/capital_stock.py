@@ -1,4 +1,4 @@
-"""Military capital stock by perpetual inventory (MODEL.md 3.2).
+"""Military capital stock by perpetual inventory (docs/methodology.md §2).
 
 ``K[i,t+1] = (1−δ)·K[i,t] + s_i·M[i,t]``; the initial stock ``K[i,t0]`` is built from the
 country's real SIPRI spending history (``burden × GDP``, 1990–t0−1), with the stock in the

@@ -1,4 +1,4 @@
-"""Credibility of US protection as perceived by each ally (MODEL.md 3.10).
+"""Credibility of US protection as perceived by each ally (docs/methodology.md §10).
 
 ``c[t+1] = c + μ·(c* − c)`` with ``c* = resolve·guarantee + (1 − resolve)·c_prior``:
 ``guarantee`` is the declared US role (first responder 1.0 … ally of last resort ≈ 0.3),

@@ -1,4 +1,4 @@
-"""Deterrence hazard, cumulative risk, war and its outcome (MODEL.md 3.7).
+"""Deterrence hazard, cumulative risk, war and its outcome (docs/methodology.md §7).
 
 Annual probability that deterrence fails in theatre θ:
 ``h = h0·I_adv / (1 + (R/R*)^k)``, written as ``h0·I·A^k / (A^k + (C/R*)^k)`` with C and A

@@ -1,4 +1,4 @@
-"""Economy: real GDP growth with random shocks (MODEL.md 3.1).
+"""Economy: real GDP growth with random shocks (docs/methodology.md §1).
 
 ``Y[i,t+1] = Y[i,t]·(1 + g_i + σ_g·ε[i,t])``, ε standard normal per draw, country and year.
 """

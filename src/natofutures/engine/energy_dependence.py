@@ -1,4 +1,4 @@
-"""Energy dependence on the main adversary (MODEL.md 3.12; essay model 1).
+"""Energy dependence on the main adversary (docs/methodology.md §12; essay model 1).
 
 Each European ally's share of gas imports from Russia starts from Eurostat data (scaled by
 ``energy.post_2022_factor`` when the last observation predates the 2022 cut) and falls at a

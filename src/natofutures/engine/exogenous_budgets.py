@@ -1,4 +1,6 @@
-"""Exogenous defence budgets of the US, Russia, China and non-responding countries (MODEL.md 3.13).
+"""Exogenous defence budgets of the US, Russia, China and non-responding countries.
+
+See docs/methodology.md §13.
 
 ``b[i,t] = b[i,t0] · path_i(t) · scale_i``: a dated multiplier path (``budgets.path.*``,
 linear interpolation, flat outside) times an uncertain per-draw scale (``budgets.scale.*``);
@@ -6,7 +8,7 @@ the US path is also multiplied by the posture's ``us.budget_multiplier``. Countr
 a path keep their t0 burden. Spending shocks multiply on top.
 
 Optionally (lever ``us.solve_ratio.indo_pacific`` > 0) the US burden is *solved* each year
-after t0 so that the Indo-Pacific balance meets that target (MODEL.md 3.13): the smallest
+after t0 so that the Indo-Pacific balance meets that target (docs/methodology.md §13): the smallest
 burden, no lower than the path's and no higher than ``us.burden_ceiling``, at which
 ``R[indo_pacific] = target`` given everyone else's power that year (:func:`solved_us_burden`).
 """

@@ -1,4 +1,4 @@
-"""Offshore-balancing trigger (MODEL.md 3.11, essay model 4).
+"""Offshore-balancing trigger (docs/methodology.md §11, essay model 4).
 
 If ``R[europe]`` stays below the posture's ``threshold`` for ``trigger_years`` consecutive
 years, the US re-engages: from the next year its re-engagement weight w rises by 1/lag per

@@ -1,4 +1,4 @@
-"""Military power from capital and current spending (MODEL.md 3.3).
+"""Military power from capital and current spending (docs/methodology.md §3).
 
 ``P[i,t] = π_i·(K[i,t] + ω·M[i,t])``; π_i is the military purchasing-power multiplier (1 for
 market-exchange-rate allies, > 1 and uncertain for RUS and CHN).

@@ -1,4 +1,4 @@
-"""Projection loss: Boulding's loss-of-strength gradient (MODEL.md 3.5).
+"""Projection loss: Boulding's loss-of-strength gradient (docs/methodology.md §5).
 
 ``P[i→θ] = a[i,θ]·P[i]·exp(−d_eff/D)``, ``d_eff = (1−f[i,θ])·dist(capital_i, θ)``, f the
 forward-presence fraction (forces based in the theatre travel no ocean), D the decay scale.

@@ -1,4 +1,4 @@
-"""Dated shocks of a scenario (MODEL.md section 7): compiled into per-year arrays.
+"""Dated shocks of a scenario (docs/scenarios.md): compiled into per-year arrays.
 
 Kinds: ``intentions`` (an adversary's intentions set to a value), ``spending`` (a country's
 burden multiplied), ``gdp`` (a one-off GDP level change), ``us_withdrawal`` (US planned share

@@ -1,4 +1,4 @@
-"""``simulate()``: the year loop of MODEL.md section 3, vectorised over draws and countries.
+"""``simulate()``: the year loop of docs/methodology.md, vectorised over draws and countries.
 
 The loop runs over years only; every step operates on whole (draw, country[, theatre]) arrays
 by calling the mechanism modules of this package (the ``numpy`` reference backend), or the
@@ -1123,7 +1123,7 @@ def _dataset(
     coords = _coords(b, tuple(years), n_draws, tuple(b.iso3[i] for i in st.threat_idx), offset)
     sc_json = sc.canonical_json() if sc_json is None else sc_json
     attrs = {
-        "title": "natofutures simulation (MODEL.md section 3)",
+        "title": "natofutures simulation (docs/methodology.md)",
         "posture": sc.posture,
         "scenario": sc.name,
         "scenario_hash": hashlib.sha256(sc_json.encode()).hexdigest(),

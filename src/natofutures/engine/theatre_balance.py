@@ -1,4 +1,4 @@
-"""Theatre balance of delivered power (MODEL.md 3.6).
+"""Theatre balance of delivered power (docs/methodology.md §6).
 
 ``R[θ] = Σ_coalition P[i→θ] / Σ_adversary P[j→θ]`` - Europe: NATO vs RUS + BLR;
 Indo-Pacific: the US, JPN, KOR, AUS, TWN, PHL, NZL and any European contribution vs

@@ -1,4 +1,4 @@
-"""Threat perception by balance of threat (MODEL.md 3.8).
+"""Threat perception by balance of threat (docs/methodology.md §8).
 
 For country i and potential threat j:
 ``T[i,j] = (P[j]/P_ref)^wP · exp(−dist(i,j)/D_T)·(1 + border bonus) · O[j] · I[j,t]``, the

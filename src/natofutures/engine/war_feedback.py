@@ -1,4 +1,4 @@
-"""What a war leaves behind (MODEL.md 3.7 and section 7): losses, a US surge, hostile intent.
+"""What a war leaves behind: losses, a US surge, hostile intent (docs/methodology.md §14).
 
 A war that starts in theatre θ in year t (sampled from the hazard in Monte Carlo, or forced by
 a ``war`` shock) changes the years after it through three channels, each a judgement with a
@@ -11,8 +11,8 @@ documented range (``war.*`` in ``parameters/defaults.yaml``):
 - **replacement**: European allies and Canada (whose burden responds) budget to rebuild what
   they lost over ``war.rebuild_years``: the outstanding loss ``L`` (billion constant-2015
   US$) adds ``L / (s_i·R·Y_i)`` to the target burden (the spending whose equipment share
-  replaces ``L/R`` a year; perpetual inventory, MODEL.md 3.2), and ``L`` shrinks by ``1/R`` a
-  year;
+  replaces ``L/R`` a year; perpetual inventory, docs/methodology.md §2), and ``L`` shrinks
+  by ``1/R`` a year;
 - **US surge**: for ``war.surge_years`` years the US moves a fraction ``war.us_surge`` of the
   shares it keeps in theatres *not* at war into the theatre(s) at war (equal parts), where it
   fights in the coalition and has not withdrawn - the power "left for the other theatre"

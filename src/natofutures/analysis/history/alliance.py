@@ -33,7 +33,7 @@ SERIES = {
     "gdp": "World Bank WDI GDP, constant 2015 US$",
 }
 
-#: The default first year of the history (MODEL.md section 6: 1990-latest).
+#: The default first year of the history (docs/validation.md: 1990-latest).
 DEFAULT_START = 1990
 
 
