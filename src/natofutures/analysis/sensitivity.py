@@ -246,7 +246,9 @@ def simulate_samples(
         scenario, [paths[j] for j in eng], values[:, eng], horizon,
         variables=NEEDED_VARIABLES, scheduler=scheduler,
     )  # fmt: skip
-    judgement = {paths[j].removeprefix("criteria."): values[:, j] for j in crit}
+    judgement: dict[str, Any] = {
+        paths[j].removeprefix("criteria."): values[:, j] for j in crit
+    }
     return evaluate(ds, scenario, judgement=judgement or None).to_numpy()
 
 
