@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from natofutures.analysis._outputs import check_report_folder, check_write_path
 from natofutures.engine import (
     burden_response,
     capital_stock,
@@ -1043,22 +1044,6 @@ def _num(x: float | None) -> float | None:
     return None if x is None or not np.isfinite(x) else round(float(x), 6)
 
 
-def check_write_path(path: str | Path) -> Path:
-    """``--write``: a file (new or existing) in an existing folder."""
-    out = Path(path)
-    if out.is_dir() or not out.parent.is_dir():
-        raise InputError(
-            f"write: {str(out)!r} is not allowed; expected a file path in an existing folder"
-        )
-    return out
-
-
-def check_report_folder(folder: str | Path) -> Path:
-    """``--report``: a folder (created if missing), not an existing file."""
-    out = Path(folder)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"report: {str(out)!r} is not allowed; expected a folder")
-    return out
 
 
 def write_calibration(c: Calibration, path: str | Path, command: str) -> Path:

@@ -56,6 +56,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from natofutures.analysis._outputs import (  # noqa: F401 (re-exported for the CLI)
+    check_output_path,
+    check_report_folder,
+)
 from natofutures.errors import InputError
 
 Array = NDArray[np.float64]
@@ -755,22 +759,6 @@ def write_calibration(run: HazardRun, path: str | Path, command: str) -> Path:
     return out
 
 
-def check_output_path(path: str | Path, what: str) -> Path:
-    """A file path in an existing folder (``--write``) - checked before anything is computed."""
-    out = Path(path)
-    if out.is_dir() or not out.parent.is_dir():
-        raise InputError(
-            f"{what}: {str(out)!r} is not allowed; expected a file path in an existing folder"
-        )
-    return out
-
-
-def check_report_folder(folder: str | Path) -> Path:
-    """``--report``: a folder (created if missing), not an existing file."""
-    out = Path(folder)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"report: {str(out)!r} is not allowed; expected a folder")
-    return out
 
 
 def _figure(width: float, height: float) -> Any:

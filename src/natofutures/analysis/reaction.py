@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from natofutures.analysis._outputs import check_output_path, check_report_folder
 from natofutures.errors import InputError
 
 Array = NDArray[np.float64]
@@ -477,22 +478,6 @@ def reaction_yaml(run: ReactionRun, command: str) -> dict[str, Any]:
     }
 
 
-def check_output_path(path: str | Path, what: str) -> Path:
-    """A file path in an existing folder - checked before anything is computed."""
-    out = Path(path)
-    if out.is_dir() or not out.parent.is_dir():
-        raise InputError(
-            f"{what}: {str(out)!r} is not allowed; expected a file path in an existing folder"
-        )
-    return out
-
-
-def check_report_folder(folder: str | Path) -> Path:
-    """``--report``: a folder (created if missing), not an existing file."""
-    out = Path(folder)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"report: {str(out)!r} is not allowed; expected a folder")
-    return out
 
 
 def write_calibration(run: ReactionRun, path: str | Path, command: str) -> Path:

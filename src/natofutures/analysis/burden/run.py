@@ -11,6 +11,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from natofutures.analysis._outputs import (  # noqa: F401 (re-exported for the CLI)
+    check_report_folder,
+    check_write_path,
+)
 from natofutures.analysis.burden import model as bm
 from natofutures.analysis.burden.data import Panel, build
 from natofutures.errors import InputError
@@ -244,22 +248,6 @@ def to_dict(res: Result) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- files
-def check_write_path(path: str | Path) -> Path:
-    out = Path(path)
-    if out.is_dir() or not out.parent.is_dir():
-        raise InputError(
-            f"write: {str(out)!r} is not allowed; expected a file path in an existing folder"
-        )
-    return out
-
-
-def check_report_folder(folder: str | Path) -> Path:
-    out = Path(folder)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"report: {str(out)!r} is not allowed; expected a folder")
-    return out
-
-
 def calibration_yaml(res: Result, command: str) -> dict[str, Any]:
     """Content of ``parameters/calibration.yaml``: engine keys with value, interval, joint draws."""
     from natofutures import __version__
