@@ -176,3 +176,21 @@ def test_sobol_gives_zero_indices_for_an_output_constant_in_the_base_samples() -
     y[1::4] = x[1::4, 0]
     res = sens.analyse(unc, "sobol", x, y, ["y"], 0)
     assert (res.indices["ST"] == 0.0).all() and (res.indices["S1"] == 0.0).all()
+
+
+def test_the_verdict_drivers_are_computed_in_analysis_for_every_perspective() -> None:
+    """The report only assembles this table (issue #17: thin interfaces)."""
+    from natofutures import posture
+    from natofutures.analysis import perspectives
+
+    scenarios = [posture("business_as_usual"), posture("division_of_labor")]
+    views = [perspectives.load("restrainer"), perspectives.load("atlanticist")]
+    table = sens.verdict_drivers(
+        scenarios, views, winners={"restrainer": "division_of_labor",
+                                   "atlanticist": "business_as_usual"},
+        horizon=2030, t0=2024, n=2, seed=1,
+    )  # fmt: skip
+    assert set(table["perspective"]) == {"restrainer", "atlanticist"}
+    assert set(table["parameter"]) == {u.name for u in sens.model_uncertainties()}
+    assert (table["relative_mu_star"].between(0.0, 1.0)).all()
+    assert table.groupby("perspective")["relative_mu_star"].max().eq(1.0).all()

@@ -359,3 +359,50 @@ def run_model(
     unc = model_uncertainties()
     func, names = model_function(spec, unc, scenarios, horizon, scheduler)
     return run(unc, func, method=method, n=n, seed=seed, outputs=names)
+
+
+def verdict_drivers(
+    scenarios: Sequence[Any],
+    views: Sequence[Any],
+    winners: dict[str, str],
+    horizon: int,
+    t0: int,
+    n: int,
+    seed: int,
+) -> pd.DataFrame:
+    """Morris elementary effects of the uncertain parameters on each perspective's verdict.
+
+    The output is the winner's weighted-sum lead over the best other posture (central weights
+    on the fixed value scales, one central-case simulation per Morris point, feasibility from
+    the adoption model): a continuous measure of how firmly the ranking holds. The parameters
+    are :func:`model_uncertainties` (the engine's and the criteria's judgements).
+    ``relative_mu_star`` is ``mu_star`` divided by the largest ``mu_star`` of that perspective.
+    """
+    from natofutures.analysis import adoption, mcda
+    from natofutures.analysis.criteria import CRITERION_NAMES, SIMULATED
+
+    names = [sc.name for sc in scenarios]
+    unc = model_uncertainties()
+    paths = [u.name for u in unc]
+    people = adoption.stakeholders()
+    scales = mcda.scale_matrix(CRITERION_NAMES, years=horizon - t0)
+    wins = [names.index(winners[v.name]) for v in views]
+
+    def f(x: NDArray[np.float64]) -> NDArray[np.float64]:
+        sims = np.stack([simulate_samples(sc, paths, x, horizon) for sc in scenarios], axis=1)
+        p_adopt = adoption.adoption_probabilities(sims, names, SIMULATED, people)
+        full = np.concatenate([sims, 100.0 * p_adopt[..., np.newaxis]], axis=2)
+        out = []
+        for view, win in zip(views, wins, strict=True):
+            ws = mcda.weighted_sum(full, np.asarray(view.vector()), scales)
+            others = np.delete(ws, win, axis=1)
+            out.append(ws[:, win] - others.max(axis=1))
+        return np.stack(out, axis=1)
+
+    res = run(unc, f, method="morris", n=n, seed=seed, outputs=[v.name for v in views])
+    table = res.indices.reset_index().rename(columns={"output": "perspective"})
+    top = table.groupby("perspective")["mu_star"].transform("max")
+    table["relative_mu_star"] = (table["mu_star"] / top.where(top > 0)).fillna(0.0)
+    table["unit"] = table["parameter"].map({u.name: u.unit for u in unc})
+    table.attrs["samples"] = res.samples
+    return table

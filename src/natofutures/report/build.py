@@ -261,55 +261,26 @@ def _forecast(data: ReportData) -> Section:
 
 
 def drivers_table(data: ReportData, n: int, seed: int) -> pd.DataFrame:
-    """Morris elementary effects of the uncertain parameters on each perspective's verdict.
-
-    The output is the winner's weighted-sum lead over the best other posture (central
-    weights, one central-case simulation per Morris point, feasibility from the adoption
-    model): a continuous measure of how firmly the ranking holds. ``relative_mu_star`` is
-    ``mu_star`` divided by the largest ``mu_star`` of that perspective.
-    """
-    from natofutures.analysis import adoption, mcda, sensitivity
+    """The report's inputs to :func:`natofutures.analysis.sensitivity.verdict_drivers`."""
     from natofutures.analysis import perspectives as persp
+    from natofutures.analysis import sensitivity
     from natofutures.analysis.compare import _resolve_postures
-    from natofutures.analysis.criteria import CRITERION_NAMES, SIMULATED
+    from natofutures.data import latest_year
 
     if set(data.scenarios) >= set(data.postures):
         scenarios = [data.scenarios[p] for p in data.postures]
     else:
         scenarios = _resolve_postures(data.postures)
-    unc = sensitivity.engine_uncertainties()
-    paths = [u.name for u in unc]
-    people = adoption.stakeholders()
-    from natofutures.data import latest_year
-
-    years = int(data.run["horizon"]) - int(data.run.get("t0") or latest_year())
-    scales = mcda.scale_matrix(CRITERION_NAMES, years=years)
     views = [persp.load(v) for v in data.perspectives if v != "custom"]
-    winners = [data.postures.index(data.winner(v.name)) for v in views]
-    horizon = int(data.run["horizon"])
-
-    def f(x: np.ndarray) -> np.ndarray:
-        sims = np.stack(
-            [sensitivity.simulate_samples(sc, paths, x, horizon) for sc in scenarios], axis=1
-        )
-        p_adopt = adoption.adoption_probabilities(sims, data.postures, SIMULATED, people)
-        full = np.concatenate([sims, 100.0 * p_adopt[..., np.newaxis]], axis=2)
-        out = []
-        for view, win in zip(views, winners, strict=True):
-            ws = mcda.weighted_sum(full, np.asarray(view.vector()), scales)
-            others = np.delete(ws, win, axis=1)
-            out.append(ws[:, win] - others.max(axis=1))
-        return np.stack(out, axis=1)
-
-    res = sensitivity.run(
-        unc, f, method="morris", n=n, seed=seed, outputs=[v.name for v in views]
+    return sensitivity.verdict_drivers(
+        scenarios,
+        views,
+        winners={v.name: data.winner(v.name) for v in views},
+        horizon=int(data.run["horizon"]),
+        t0=int(data.run.get("t0") or latest_year()),
+        n=n,
+        seed=seed,
     )
-    table = res.indices.reset_index().rename(columns={"output": "perspective"})
-    top = table.groupby("perspective")["mu_star"].transform("max")
-    table["relative_mu_star"] = (table["mu_star"] / top.where(top > 0)).fillna(0.0)
-    table["unit"] = table["parameter"].map({u.name: u.unit for u in unc})
-    table.attrs["samples"] = res.samples
-    return table
 
 
 def _drivers(data: ReportData, n: int, seed: int) -> Section:
