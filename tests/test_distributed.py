@@ -98,9 +98,7 @@ def test_engine_chunks_are_the_shared_splitter() -> None:
 
     # worth threading: one piece per core, but never below MIN_THREAD_CHUNK draws
     assert _chunks(1000, 10_000, 4) == chunk_bounds(1000, 4)
-    assert _chunks(3 * MIN_THREAD_CHUNK, 10_000, 8) == chunk_bounds(
-        3 * MIN_THREAD_CHUNK, 3
-    )
+    assert _chunks(3 * MIN_THREAD_CHUNK, 10_000, 8) == chunk_bounds(3 * MIN_THREAD_CHUNK, 3)
     # too few draws to thread: one chunk, or pieces of chunk_size
     assert _chunks(MIN_THREAD_CHUNK, 10_000, 8) == [(0, MIN_THREAD_CHUNK)]
     assert _chunks(100, 30, 1) == [(0, 30), (30, 60), (60, 90), (90, 100)]
