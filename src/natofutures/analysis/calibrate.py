@@ -24,8 +24,8 @@ driven by historical series computed with the engine's own mechanism functions:
 - ``pledge[t]`` the core pledge in force (:func:`burden_response.pledge_in_force`).
 
 The starting state is the engine's own, not a copy: the responders, adversaries, their
-distances and borders come from the engine's static structure (``engine.simulate._structure``),
-the central parameters from its resolver (``engine.simulate._Params``), and ``u0`` from the
+distances and borders come from the engine's static structure (``engine.structure.structure``),
+the central parameters from its resolver (``engine.structure.Params``), and ``u0`` from the
 engine's capital, power and delivery functions (:func:`capital_stock.initial_stock`,
 :func:`power.military_power`, :func:`projection_loss.delivered_power`); the free-riding term
 is :func:`burden_response.free_riding`.
@@ -66,7 +66,6 @@ from natofutures.engine import (
     exogenous_budgets,
     power,
     projection_loss,
-    threat_perception,
 )
 from natofutures.errors import InputError
 
@@ -121,33 +120,6 @@ class History:
         return pd.DataFrame(values, index=self.years, columns=list(self.iso3))
 
 
-def _param(sc: Any, path: str) -> Any:
-    return sc.parameter(path)
-
-
-def _per_country(sc: Any, prefix: str, iso: str) -> float:
-    """``prefix.ISO`` or ``prefix.default``, resolved as the engine resolves it."""
-    from natofutures.engine.simulate import _Params
-
-    return float(_Params(sc, {}).per_country(prefix, (iso,))[0, 0])
-
-
-def _power_path(spend: Array, delta: float, share: float, ppp: float, omega: float) -> Array:
-    """P_t = π(K_t + ωM_t) with K by perpetual inventory from K_first = s·M_first/δ."""
-    k = np.empty_like(spend)
-    k[0] = share * spend[0] / delta
-    for t in range(1, len(spend)):
-        k[t] = capital_stock.accumulate(k[t - 1], spend[t - 1], delta, np.asarray(share))
-    return np.asarray(power.military_power(k, spend, np.asarray(ppp), omega), dtype=float)
-
-
-def _spending(b: Any, years: NDArray[np.int64]) -> Array:
-    """(country, year) spending: baseline history (≤ t0−1) then burden0·gdp0 at t0."""
-    hist = pd.DataFrame(b.history, columns=b.history_years)
-    hist[b.t0] = b.burden0 * b.gdp0
-    return hist.reindex(columns=years).to_numpy(dtype=float)
-
-
 def _troops(panel: pd.DataFrame, european: list[str], years: NDArray[np.int64]) -> Array:
     sub = panel[panel["iso3"].isin(european)]
     troops = sub.groupby("year")["us_troops"].sum(min_count=1).reindex(years)
@@ -160,16 +132,17 @@ def _troops(panel: pd.DataFrame, european: list[str], years: NDArray[np.int64]) 
 def history() -> History:
     """The historical drivers from the bundled data and the defaults' central parameters."""
     from natofutures import data
+    from natofutures.analysis import threat_history as th
     from natofutures.engine.baseline import default_baseline
-    from natofutures.engine.simulate import _Params, _structure
+    from natofutures.engine.structure import Params, structure
     from natofutures.scenario import posture
 
     sc = posture("business_as_usual")
-    p = _Params(sc, {})  # the engine's resolution of the central parameters
+    p = Params(sc, {})  # the engine's resolution of the central parameters
     b = default_baseline()
     t0 = b.t0
     # the engine's static structure: responders, adversaries, their distances and borders
-    st = _structure(b, [t0])
+    st = structure(b, [t0])
     years = np.arange(FIRST_YEAR, t0 + 1, dtype=np.int64)
     iso_all = list(b.iso3)
     resp = [int(k) for k in st.responders]
@@ -190,42 +163,16 @@ def history() -> History:
     member = years[:, None] >= accession[None, :]
 
     # --- adversary power and threat, with the engine's mechanism functions
-    delta = p.f("capital.depreciation")
-    omega = p.f("power.current_weight")
-    spend = _spending(b, years)
-    adv_idx = [int(j) for j in st.threat_idx]
-    advs = [iso_all[j] for j in adv_idx]
-    shares_eq = p.per_country("capital.equipment_share", tuple(advs))[0]
-    ppp = p.per_country("power.ppp_multiplier", tuple(advs))[0]
-    powers = np.column_stack(
-        [
-            _power_path(spend[j], delta, float(shares_eq[a]), float(ppp[a]), omega)
-            for a, j in enumerate(adv_idx)
-        ]
-    )  # (year, adversary)
-    prox = threat_perception.proximity(
-        st.threat_dist[resp],
-        st.land[resp],
-        st.sea[resp],
-        p.f("threat.distance_decay_km"),
-        p.f("threat.land_border_bonus"),
-        p.f("threat.sea_border_bonus"),
-    )
-    offensive = p.per_country("threat.offensive", tuple(advs))[0]
+    spend = th.spending(b, years)
+    advs = th.adversaries(st)
+    powers = th.adversary_power(p, st, spend)  # (year, adversary)
     intentions = np.column_stack(
         [
-            exogenous_budgets.dated_values(dict(_param(sc, f"intentions.{a}")), years.astype(float))
+            exogenous_budgets.dated_values(p.dated(f"intentions.{a}"), years.astype(float))
             for a in advs
         ]
     )
-    comps = threat_perception.components(
-        powers,
-        p.f("threat.reference_power"),
-        p.f("threat.power_exponent"),
-        prox,
-        offensive,
-        intentions,
-    )
+    comps = th.threat(p, st, powers, intentions)
     threat_ij = comps.total()  # (year, country, adversary)
 
     # --- US presence standing in for credibility × US share
@@ -743,7 +690,7 @@ def simulate_burdens(
 
     h = history()
     sc = posture("business_as_usual")
-    floor, ceiling = float(_param(sc, "burden.floor")), float(_param(sc, "burden.ceiling"))
+    floor, ceiling = float(sc.parameter("burden.floor")), float(sc.parameter("burden.ceiling"))
     cols = [h.iso3.index(c) for c in iso3]
     rows = np.flatnonzero((h.years >= start) & (h.years <= last))
     n = max(draws, 1)

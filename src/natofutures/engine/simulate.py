@@ -17,7 +17,6 @@ import os
 import threading
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import numpy as np
@@ -48,6 +47,15 @@ from natofutures.engine.baseline import Baseline, default_baseline
 from natofutures.engine.equation import COLUMN
 from natofutures.engine.inputs import EUROPE, INDO_PACIFIC, KernelInputs, per_draw
 from natofutures.engine.shocks import compile_shocks
+from natofutures.engine.structure import (
+    INTENTION_SLOTS,
+    Params,
+    Structure,
+    structure,
+    threat_proximity,
+)
+from natofutures.engine.structure import Params as _Params  # the name _run_chunk uses
+from natofutures.engine.structure import Structure as _Structure  # the name _run_chunk uses
 from natofutures.engine.variables import BOOL_VARIABLES, OUT_NAMES, VARIABLES, Outputs
 from natofutures.errors import InputError, ScenarioError
 from natofutures.parameters import load_yaml
@@ -61,17 +69,12 @@ from natofutures.scenario import (
     Uniform,
     parameter_table,
     posture,
-    theatre_table,
-    threat_adversaries,
 )
 
 Array = NDArray[np.float64]
 DEFAULT_CHUNK = 2048
 MIN_THREAD_CHUNK = 64
 MAX_DRAWS = 10_000_000
-INTENTION_SLOTS = ("RUS", "CHN", "IRN", "BLR", "PRK")
-RESPONDER_EXTRA = ("CAN",)
-
 
 
 # --------------------------------------------------------------------------- parameters
@@ -116,155 +119,6 @@ def _correlate(zp: Array, uncertain: dict[str, Distribution], sc: Scenario) -> A
     return zp
 
 
-class _Params:
-    """Scenario parameters resolved for one chunk: floats, or arrays of shape (draw,)."""
-
-    def __init__(self, scenario: Scenario, sampled: dict[str, Array]) -> None:
-        self.sc = scenario
-        self.sampled = sampled
-        self.table = parameter_table()
-
-    def get(self, path: str) -> float | Array:
-        if path in self.sampled:
-            return self.sampled[path]
-        val = self.sc.parameter(path)
-        if isinstance(val, dict):
-            raise ScenarioError(f"overrides.{path}: value {val!r} not allowed; expected a number")
-        return float(val)
-
-    def f(self, path: str) -> float:
-        """A parameter that is never uncertain (levers, constants)."""
-        v = self.get(path)
-        if isinstance(v, np.ndarray):
-            raise ScenarioError(
-                f"uncertainty.{path}: value given not allowed; "
-                "expected no distribution for this parameter"
-            )
-        return v
-
-    def col(self, path: str) -> Array:
-        """A (draw, 1) column (or (1, 1)) for broadcasting over countries."""
-        return np.asarray(self.get(path), dtype=float).reshape(-1, 1)
-
-    def per_country(self, prefix: str, iso3: tuple[str, ...]) -> Array:
-        """(draw or 1, country) from ``prefix.default`` and ``prefix.ISO`` entries."""
-        default = self.get(f"{prefix}.default")
-        vals: list[float | Array] = []
-        for iso in iso3:
-            path = f"{prefix}.{iso}"
-            has = path in self.table or path in self.sc.overrides or path in self.sampled
-            vals.append(self.get(path) if has else default)
-        if not any(isinstance(v, np.ndarray) for v in vals):
-            return np.array(vals, dtype=float)[None, :]
-        cols = [np.asarray(v, dtype=float).reshape(-1, 1) for v in vals]
-        n = max(c.shape[0] for c in cols)
-        return np.hstack([np.broadcast_to(c, (n, 1)) for c in cols])
-
-    def dated(self, path: str) -> dict[int, float]:
-        val = self.sc.parameter(path)
-        spec = self.table.get(path)
-        if isinstance(val, dict):
-            base = dict(spec.values) if spec is not None and spec.values is not None else {}
-            if path in self.sc.overrides:
-                # an override replaces the path from its first year on; earlier years keep defaults
-                first = min(val)
-                base = {y: v for y, v in base.items() if y < first}
-            base.update(val)
-            return base
-        return {2000: float(val)}
-
-
-# --------------------------------------------------------------------------- static structure
-@dataclass(frozen=True)
-class _Structure:
-    years: list[int]
-    theatre_dist: Array  # (country, theatre) km
-    coal: Array  # (country, theatre) 0/1
-    adv: Array  # (country, theatre) 0/1
-    supporter: NDArray[np.int64]  # (theatre,) country index or -1
-    principal_slot: NDArray[np.int64]  # (theatre,) index in INTENTION_SLOTS
-    threat_idx: NDArray[np.int64]  # (adversary,) country index
-    threat_dist: Array  # (country, adversary) km
-    land: Array  # (country, adversary)
-    sea: Array
-    responders: NDArray[np.int64]  # European allies + Canada
-    european_allies: NDArray[np.int64]
-    nato: NDArray[np.int64]
-    allies_mask: NDArray[np.bool_]
-    us: int
-
-
-def _structure(b: Baseline, years: list[int]) -> _Structure:
-    return _structure_cached(b, tuple(years))
-
-
-@lru_cache(maxsize=16)
-def _structure_cached(b: Baseline, years_t: tuple[int, ...]) -> _Structure:
-    years = list(years_t)
-    th = theatre_table()
-    iso = list(b.iso3)
-    pos = {c: k for k, c in enumerate(iso)}
-    lat_t = np.array([th[t].lat for t in THEATRES])
-    lon_t = np.array([th[t].lon for t in THEATRES])
-    dist = projection_loss.great_circle_km(
-        b.lat[:, None], b.lon[:, None], lat_t[None, :], lon_t[None, :]
-    )
-    allies = np.array([r == "ally" for r in b.role])
-    coal = np.zeros((b.n, len(THEATRES)))
-    adv = np.zeros_like(coal)
-    supporter = np.full(len(THEATRES), -1, dtype=np.int64)
-    principal = np.zeros(len(THEATRES), dtype=np.int64)
-    for k, t in enumerate(THEATRES):
-        spec = th[t]
-        for member in spec.coalition:
-            if member == "nato":
-                coal[allies, k] = 1.0
-            elif member in pos:
-                coal[pos[member], k] = 1.0
-        for member in spec.adversaries:
-            if member in pos:
-                adv[pos[member], k] = 1.0
-        supporter[k] = pos.get(spec.supporter, -1)
-        principal[k] = INTENTION_SLOTS.index(spec.principal)
-    advs = threat_adversaries()
-    missing = [a for a in advs if a not in pos]
-    if missing:
-        raise ScenarioError(
-            f"threat_adversaries: value {missing!r} not allowed; expected simulated countries"
-        )
-    t_idx = np.array([pos[a] for a in advs], dtype=np.int64)
-    tdist = projection_loss.great_circle_km(
-        b.lat[:, None], b.lon[:, None], b.lat[t_idx][None, :], b.lon[t_idx][None, :]
-    )
-    responders = np.array(
-        [k for k, c in enumerate(iso) if allies[k] and (b.european[k] or c in RESPONDER_EXTRA)],
-        dtype=np.int64,
-    )
-    if "USA" not in pos:
-        raise ScenarioError(
-            "countries: value without 'USA' not allowed; expected the United States in the baseline"
-        )
-    return _Structure(
-        years=years,
-        theatre_dist=dist,
-        coal=coal,
-        adv=adv,
-        supporter=supporter,
-        principal_slot=principal,
-        threat_idx=t_idx,
-        threat_dist=tdist,
-        land=b.land_border[:, t_idx].astype(float),
-        sea=b.sea_border[:, t_idx].astype(float),
-        responders=responders,
-        european_allies=np.array(
-            [k for k in range(b.n) if allies[k] and b.european[k]], dtype=np.int64
-        ),
-        nato=np.flatnonzero(allies).astype(np.int64),
-        allies_mask=allies,
-        us=pos["USA"],
-    )
-
-
 # --------------------------------------------------------------------------- random numbers
 @lru_cache(maxsize=64)
 def _seed_key(seed: int) -> tuple[np.uint64, np.uint64]:
@@ -288,7 +142,7 @@ def _param_normals(seed: int, lo: int, hi: int, n_unc: int) -> Array:
 
 
 def _reaction_inputs(
-    p: _Params, b: Baseline, st: _Structure, n: int, mode: int, g0: int, k0: np.uint64,
+    p: Params, b: Baseline, st: Structure, n: int, mode: int, g0: int, k0: np.uint64,
     k1: np.uint64,
 ) -> tuple[bool, np.ndarray, Array]:
     """adversary_reaction's kernel inputs: the lever, the adversaries' country indices and
@@ -315,7 +169,7 @@ def _reaction_inputs(
     return True, idx, coef
 
 
-def _europe_t0(b: Baseline, st: _Structure) -> float:
+def _europe_t0(b: Baseline, st: Structure) -> float:
     """European allies' spending at t0, summed in country order (as the kernel sums it)."""
     e0 = 0.0
     for i in st.european_allies:
@@ -1034,7 +888,7 @@ def simulate(
             backend=backend,
         )
     years = list(range(b.t0, hz + 1))
-    st = _structure(b, years)
+    st = structure(b, years)
     n_total = max(draws, 1)
     sizes = {"country": b.n, "theatre": len(THEATRES), "adversary": len(st.threat_idx)}
     out: dict[str, np.ndarray] = {}
@@ -1108,7 +962,7 @@ def _dataset(
     out: dict[str, np.ndarray],
     sc: Scenario,
     b: Baseline,
-    st: _Structure,
+    st: Structure,
     years: list[int],
     draws: int,
     seed: int,
@@ -1189,17 +1043,10 @@ def threat_decomposition(
             f"country: value {','.join(bad)!r} not allowed; "
             f"expected ISO3 codes of simulated countries ({', '.join(b.iso3)})"
         )
-    st = _structure(b, [b.t0])
-    p = _Params(sc, {})
+    st = structure(b, [b.t0])
+    p = Params(sc, {})
     advs = [b.iso3[i] for i in st.threat_idx]
-    prox = threat_perception.proximity(
-        st.threat_dist,
-        st.land,
-        st.sea,
-        p.f("threat.distance_decay_km"),
-        p.f("threat.land_border_bonus"),
-        p.f("threat.sea_border_bonus"),
-    )
+    prox = threat_proximity(p, st)
     offensive = p.per_country("threat.offensive", tuple(advs))[0]
     at = ds.sel(year=int(yr)).isel(draw=0)
     pw = threat_perception.power_term(
@@ -1273,7 +1120,7 @@ def experiments(
     sc_run = sc_fixed.model_copy(update={"uncertainty": varied})
     order = list(sc_run.uncertainties())
     years = list(range(b.t0, hz + 1))
-    st = _structure(b, years)
+    st = structure(b, years)
     n = vals.shape[0]
     zp = np.zeros((n, len(order)))
     for k, path in enumerate(paths):

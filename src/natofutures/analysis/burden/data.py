@@ -149,9 +149,9 @@ def _troops(panel: pd.DataFrame, iso3: list[str], years: NDArray[np.int64]) -> p
 def _russia_spending(b: Any, years: NDArray[np.int64], panel: pd.DataFrame) -> Array:
     """Russia's spending on the engine's scale (bn 2015 US$), the USSR spliced before 1992."""
     from natofutures.analysis.burden import cold_war
-    from natofutures.analysis.calibrate import _spending
+    from natofutures.analysis.threat_history import spending
 
-    spend = _spending(b, years)[b.index("RUS")]
+    spend = spending(b, years)[b.index("RUS")]
     rus = panel[panel["iso3"] == "RUS"].set_index("year")["milex_usd"]
     overlap = [y for y in range(1992, 1996) if y in rus.index]
     k = float(np.mean([spend[years == y][0] / (rus[y] / 1e9) for y in overlap]))
@@ -162,65 +162,32 @@ def _russia_spending(b: Any, years: NDArray[np.int64], panel: pd.DataFrame) -> A
     return np.asarray(spend, dtype=float)
 
 
-def _threat(b: Any, sc: Any, resp: list[int], years: NDArray[np.int64], rus: Array) -> Array:
-    from natofutures.analysis.calibrate import _param, _per_country, _power_path, _spending
-    from natofutures.engine import projection_loss, threat_perception
-    from natofutures.scenario import threat_adversaries
+def _threat(b: Any, sc: Any, years: NDArray[np.int64], rus: Array) -> Array:
+    """The engine's threat index summed over adversaries, (year, responder).
 
-    advs = list(threat_adversaries())
-    iso_all = list(b.iso3)
-    adv_idx = [b.index(a) for a in advs]
-    spend = _spending(b, years)
+    Russia's spending is ``rus`` (the USSR spliced in); intentions are step events, each
+    adversary's Cold War value (``history.yaml``) before its first dated event.
+    """
+    from natofutures.analysis import threat_history as th
+    from natofutures.engine.structure import Params, structure
+
+    p = Params(sc, {})  # the engine's resolution of the central parameters
+    st = structure(b, [b.t0])  # the engine's responders, adversaries, distances, borders
+    spend = th.spending(b, years)
     spend[b.index("RUS")] = rus
-    delta = float(_param(sc, "capital.depreciation"))
-    omega = float(_param(sc, "power.current_weight"))
-    powers = np.column_stack(
-        [
-            _power_path(
-                spend[j],
-                delta,
-                _per_country(sc, "capital.equipment_share", iso_all[j]),
-                _per_country(sc, "power.ppp_multiplier", iso_all[j]),
-                omega,
-            )
-            for j in adv_idx
-        ]
-    )
-    dist = projection_loss.great_circle_km(
-        b.lat[resp][:, None], b.lon[resp][:, None], b.lat[adv_idx][None, :], b.lon[adv_idx][None, :]
-    )
-    prox = threat_perception.proximity(
-        dist,
-        b.land_border[np.ix_(resp, adv_idx)].astype(float),
-        b.sea_border[np.ix_(resp, adv_idx)].astype(float),
-        float(_param(sc, "threat.distance_decay_km")),
-        float(_param(sc, "threat.land_border_bonus")),
-        float(_param(sc, "threat.sea_border_bonus")),
-    )
-    offensive = np.array([_per_country(sc, "threat.offensive", a) for a in advs])
     cold = judgement()["intentions_cold_war"]
+    paths = {a: p.dated(f"intentions.{a}") for a in th.adversaries(st)}
     intentions = np.column_stack(
         [
             step_values(
-                {int(k): float(v) for k, v in dict(_param(sc, f"intentions.{a}")).items()},
+                path,
                 years,
-                float(cold[a]["value"])
-                if a in cold
-                else float(
-                    dict(_param(sc, f"intentions.{a}"))[min(dict(_param(sc, f"intentions.{a}")))]
-                ),
+                float(cold[a]["value"]) if a in cold else float(path[min(path)]),
             )
-            for a in advs
+            for a, path in paths.items()
         ]
     )
-    comps = threat_perception.components(
-        powers,
-        float(_param(sc, "threat.reference_power")),
-        float(_param(sc, "threat.power_exponent")),
-        prox,
-        offensive,
-        intentions,
-    )
+    comps = th.threat(p, st, th.adversary_power(p, st, spend), intentions)
     return np.asarray(comps.total().sum(axis=2), dtype=float)
 
 
@@ -228,17 +195,15 @@ def _threat(b: Any, sc: Any, resp: list[int], years: NDArray[np.int64], rus: Arr
 def build() -> Panel:
     """The panel from the bundled tables (cached)."""
     from natofutures import data
-    from natofutures.analysis.calibrate import _param
     from natofutures.engine import projection_loss
     from natofutures.engine.baseline import default_baseline
+    from natofutures.engine.structure import structure
     from natofutures.scenario import posture
 
     sc = posture("business_as_usual")
     b = default_baseline()
     years = np.arange(FIRST_YEAR, b.t0 + 1, dtype=np.int64)
-    resp = [
-        k for k, c in enumerate(b.iso3) if b.role[k] == "ally" and (b.european[k] or c == "CAN")
-    ]
+    resp = [int(k) for k in structure(b, [b.t0]).responders]  # European allies and Canada
     iso3 = [b.iso3[k] for k in resp]
     panel = data.panel()
     wide = panel[panel["iso3"].isin(iso3)]
@@ -260,7 +225,6 @@ def build() -> Panel:
     np.fill_diagonal(w, 0.0)
     rus = _russia_spending(b, years, panel)
     level, aim = pledges(years)
-    del _param
     return Panel(
         years=years,
         iso3=tuple(iso3),
@@ -269,7 +233,7 @@ def build() -> Panel:
         burden=burden,
         gdp=gdp,
         growth=growth,
-        threat=_threat(b, sc, resp, years, rus),
+        threat=_threat(b, sc, years, rus),
         us_burden=usa.interpolate(limit_area="inside").to_numpy(dtype=float),
         troops=_troops(panel, iso3, years).to_numpy(dtype=float),
         spill=spill_in(burden, gdp, w),
