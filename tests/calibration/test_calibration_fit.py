@@ -121,11 +121,11 @@ def test_write_calibration_round_trips(tmp_path, hindcast_run):
 def test_the_history_takes_the_engines_structure_not_a_copy():
     from natofutures.engine import burden_response
     from natofutures.engine.baseline import default_baseline
-    from natofutures.engine.simulate import _structure
+    from natofutures.engine.structure import structure
 
     h = cal.history()
     b = default_baseline()
-    st = _structure(b, [b.t0])
+    st = structure(b, [b.t0])
     assert h.iso3 == tuple(b.iso3[k] for k in st.responders)
     # at t0 the free-riding term is the engine's equation with its t0 credibility and share
     np.testing.assert_array_equal(
