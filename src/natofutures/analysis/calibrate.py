@@ -686,11 +686,12 @@ def simulate_burdens(
     :func:`burden_response.target_burden` and :func:`burden_response.adjust`. Returns
     (draw, year, ally) for years start..last; ``draws=0`` is the central path without noise.
     """
+    from natofutures.engine.structure import Params
     from natofutures.scenario import posture
 
     h = history()
-    sc = posture("business_as_usual")
-    floor, ceiling = float(sc.parameter("burden.floor")), float(sc.parameter("burden.ceiling"))
+    p = Params(posture("business_as_usual"), {})  # the engine's resolution
+    floor, ceiling = p.f("burden.floor"), p.f("burden.ceiling")
     cols = [h.iso3.index(c) for c in iso3]
     rows = np.flatnonzero((h.years >= start) & (h.years <= last))
     n = max(draws, 1)
