@@ -46,7 +46,13 @@ from natofutures.engine import (
 )
 from natofutures.engine.baseline import Baseline, default_baseline
 from natofutures.engine.equation import COLUMN
-from natofutures.engine.inputs import EUROPE, INDO_PACIFIC, KernelInputs, per_draw
+from natofutures.engine.inputs import (
+    EUROPE,
+    INDO_PACIFIC,
+    PER_DRAW_PATHS,
+    KernelInputs,
+    per_draw,
+)
 from natofutures.engine.shocks import compile_shocks
 from natofutures.engine.variables import BOOL_VARIABLES, OUT_NAMES, VARIABLES, Outputs
 from natofutures.errors import InputError, ScenarioError
@@ -769,7 +775,7 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
                 b_state[:, st.us],
                 us_ceiling,
                 us_prev,
-                cols.us_max_burden_rise,
+                cols[PER_DRAW_PATHS.index("us.max_burden_rise")],
             )
             m_state = b_state * y_state
             p_state = power.military_power(k_state, m_state, ppp, omega)
