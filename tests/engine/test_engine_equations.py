@@ -112,6 +112,7 @@ P = inputs.PerDraw(
     burden_adjustment_speed=np.array([0.3]),
     burden_pledge_compliance=np.array([0.4]),
     credibility_speed=np.array([0.25]),
+    us_max_burden_rise=np.array([0.0024]),
 )
 
 CASES = [
@@ -145,6 +146,7 @@ CASES = [
     (exogenous_budgets.burden, (0.02, 1.5, 0.9), 0.027),
     # (2·100 − 150)/0.5 − 60 = 40 of power, from ω·Y = 0.5·1000: a burden of 8%
     (exogenous_budgets.required_burden, (2.0, 100.0, 150.0, 0.5, 60.0, 0.5, 1000.0), 0.08),
+    (exogenous_budgets.ramped_burden, (0.03, 0.1, 0.034 + 0.0024, 0.09), 0.034 + 0.0024),
     (war_feedback.cut_share, (0.4, 0.25), 0.3),
     (war_feedback.gdp_factor, (0.3, 0.1), 0.97),
     (projection_loss.delivery_factor, (9000.0, 0.5, 4500.0), math.exp(-1.0)),

@@ -88,6 +88,7 @@ power_term = kernel(threat_perception.power_term)
 severity = kernel(threat_perception.severity)
 exogenous_burden = kernel(exogenous_budgets.burden)
 required_burden = kernel(exogenous_budgets.required_burden)
+ramped_burden = kernel(exogenous_budgets.ramped_burden)
 reaction_step = kernel(adversary_reaction.budget_step)
 survive = kernel(deterrence_hazard.survive)
 cut_share = kernel(war_feedback.cut_share)
@@ -521,6 +522,7 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
     e_gdp = inp.energy_gdp_loss_per_share
     solve_ratio = inp.us_solve_ratio_indo_pacific
     us_ceiling = inp.us_burden_ceiling
+    us_rise = prm.us_max_burden_rise
     ea = inp.energy_adversary
     react_on = inp.reaction_enabled
     react_c = inp.reaction_country
@@ -670,6 +672,7 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
     lost = np.empty(bs)
     a_ip_b = np.empty(bs)  # adversary's delivered power in the Indo-Pacific (solved budget)
     c_oth_b = np.empty(bs)  # the coalition's there without the US
+    us_prev = np.empty(bs)  # the US burden reached last year (the solved budget ramps)
     surging = np.empty(nt, dtype=np.bool_)
     solve = solve_ratio > 0
     keep_out = 1.0 - 1.0 / rebuild_years  # share of war losses not yet replaced (hoisted)
@@ -765,6 +768,9 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
             for d in range(nb):
                 eu_m[d] = 0.0
                 eu_y[d] = 0.0
+            if solve:  # last year's US burden, before the path replaces it
+                for d in range(nb):
+                    us_prev[d] = b[us, d]
             for i in range(nc):
                 if k > 0 and is_exo[i] and react_pos[i] >= 0:
                     # --- adversary_reaction.budget_step: the budget answers NATO's
@@ -861,7 +867,9 @@ def kernel_body(  # noqa: C901 - one fused loop, by design
                         need = required_burden(
                             solve_ratio, a_ip, c_oth, per_unit, kap[us, d], omega, y[us, d]
                         )
-                        bu = max(b[us, d], min(us_ceiling, need))
+                        bu = ramped_burden(
+                            b[us, d], us_ceiling, us_prev[d] + us_rise[d0 + d], need
+                        )
                         b[us, d] = bu
                         p[us, d] = military_power(kap[us, d], bu * y[us, d], ppp_b[us, d], omega)
             if react_on:  # NATO's spending of this year becomes next year's lag

@@ -11,6 +11,8 @@ Optionally (lever ``us.solve_ratio.indo_pacific`` > 0) the US burden is *solved*
 after t0 so that the Indo-Pacific balance meets that target (docs/methodology.md §13): the smallest
 burden, no lower than the path's and no higher than ``us.burden_ceiling``, at which
 ``R[indo_pacific] = target`` given everyone else's power that year (:func:`solved_us_burden`).
+The solved burden ramps: it rises at most ``us.max_burden_rise`` a year above the burden the
+US reached the year before (:func:`ramped_burden`), as no peacetime budget jumps.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from numpy.typing import NDArray
 from natofutures.engine.equation import equation
 
 Array = NDArray[np.float64]
+
+#: per-draw parameters (``inputs.PerDraw``): the fastest the solved US burden may rise
+PARAMETERS: tuple[str, ...] = ("us.max_burden_rise",)
 
 
 def dated_value(path: dict[int, float], year: int | float) -> float:
@@ -53,6 +58,17 @@ def required_burden(
     return ((target * adversary - coalition_others) / per_unit - capital) / (omega * gdp)
 
 
+@equation
+def ramped_burden(path: Any, ceiling: Any, reachable: Any, need: Any) -> Any:
+    """The solved burden ``max(path, min(ceiling, reachable, need))`` (fraction of GDP).
+
+    ``reachable = b[t−1] + us.max_burden_rise`` is the most the budget can grow to in a year;
+    the result never falls below the path and never exceeds the ceiling. One formula for the
+    numpy loop and the kernel (``np.minimum``/``np.maximum`` are the same on scalars).
+    """
+    return np.maximum(path, np.minimum(np.minimum(ceiling, reachable), need))
+
+
 def solved_us_burden(
     target: float,
     adversary: Array,
@@ -65,18 +81,21 @@ def solved_us_burden(
     gdp: Array,
     path_burden: Array,
     ceiling: float,
+    previous: Array,
+    rise: Array,
 ) -> Array:
     """US burden meeting ``R[θ] = target`` in one theatre, per draw (fraction of GDP).
 
     With ``A`` the adversary's delivered power in θ, ``C`` the coalition's without the US, and
     the US delivering ``a·φ·π·(K + ω·b·Y)`` there (share a, projection factor φ, purchasing
     power π), ``(C + a·φ·π·(K + ω·b·Y)) / A = target`` gives
-    ``b = ((target·A − C)/(a·φ·π) − K)/(ω·Y)``. The result is ``max(path, min(ceiling, b))``:
-    solving only ever raises the US effort, up to the ceiling; with no US share in θ the
-    path is kept.
+    ``b = ((target·A − C)/(a·φ·π) − K)/(ω·Y)``. The result is
+    ``max(path, min(ceiling, previous + rise, b))`` (:func:`ramped_burden`): solving only ever
+    raises the US effort, by at most ``rise`` a year above last year's ``previous`` burden and
+    up to the ceiling; with no US share in θ the path is kept.
     """
     per_unit = share * factor * ppp
     safe = np.where(per_unit > 0, per_unit, 1.0)
     need = required_burden(target, adversary, coalition_others, safe, capital, omega, gdp)
     need = np.where(per_unit > 0, need, path_burden)
-    return np.maximum(path_burden, np.minimum(ceiling, need))
+    return np.asarray(ramped_burden(path_burden, ceiling, previous + rise, need))

@@ -35,6 +35,7 @@ from natofutures.engine import (
     capital_stock,
     credibility,
     deterrence_hazard,
+    exogenous_budgets,
     projection_loss,
 )
 from natofutures.scenario import THEATRES
@@ -55,6 +56,7 @@ MECHANISMS: tuple[ModuleType, ...] = (
     deterrence_hazard,
     burden_response,
     credibility,
+    exogenous_budgets,
 )
 
 

@@ -45,7 +45,13 @@ from natofutures.engine import (
 )
 from natofutures.engine.baseline import Baseline, default_baseline
 from natofutures.engine.equation import COLUMN
-from natofutures.engine.inputs import EUROPE, INDO_PACIFIC, KernelInputs, per_draw
+from natofutures.engine.inputs import (
+    EUROPE,
+    INDO_PACIFIC,
+    PER_DRAW_PATHS,
+    KernelInputs,
+    per_draw,
+)
 from natofutures.engine.shocks import compile_shocks
 from natofutures.engine.structure import (
     INTENTION_SLOTS,
@@ -564,6 +570,7 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
         own_y = np.broadcast_to(b.gdp0[react_idx], (n, len(react_idx))).copy()
     for k, year in enumerate(years):
         progress = allocation.transition_weight(k, t_years)
+        us_prev = b_state[:, st.us].copy()  # last year's US burden: the solved budget ramps
         if k > 0:
             b_state[:, exo] = (
                 exogenous_budgets.burden(b.burden0[exo], path_mult[k, exo], scale[:, exo])
@@ -621,6 +628,8 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
                 y_state[:, st.us],
                 b_state[:, st.us],
                 us_ceiling,
+                us_prev,
+                cols[PER_DRAW_PATHS.index("us.max_burden_rise")],
             )
             m_state = b_state * y_state
             p_state = power.military_power(k_state, m_state, ppp, omega)
