@@ -30,6 +30,7 @@ TEST_LIMITS: dict[str, Any] = {
     "max_draws": 50,
     "max_compare_draws": 20,
     "max_smaa_samples": 2000,
+    "max_robust_samples": 20,
     "max_horizon": 2050,
     "max_body_bytes": 16 * 1024,
 }
