@@ -1046,7 +1046,9 @@
     }
     const views = Object.keys(res.regret);
     const small = compact("chart-robust");
-    const y = views.map((v) => wrap((res.perspectives_info[v] || {}).label || human(v), small ? 14 : 28));
+    // on a narrow chart, the perspective's name without its gloss ("Atlanticist")
+    const name = (v) => { const l = (res.perspectives_info[v] || {}).label || human(v); return small ? l.split(" (")[0] : l; };
+    const y = views.map((v) => wrap(name(v), small ? 12 : 28));
     const palette = [C.blue, C.orange, C.green, C.purple, C.sky, C.red];
     const data = res.run.postures.map((p, k) => ({
       type: "bar", orientation: "h", name: postureLabel(p), y,
