@@ -324,8 +324,8 @@ class RobustRequest(BaseModel):
         default=None,
         min_length=2,
         max_length=8,
-        description="Built-in postures to compare (default, or null: all four); a name given "
-        "twice counts once.",
+        description="Two or more different built-in postures (default, or null: all four).",
+        json_schema_extra={"uniqueItems": True},
     )
     perspectives: list[PerspectiveName] = Field(  # type: ignore[valid-type]
         default_factory=list,

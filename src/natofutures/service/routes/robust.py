@@ -37,7 +37,8 @@ def plan_robust(req: RobustRequest, cfg: ServiceConfig) -> RobustRequest:
     postures = None if req.postures is None else list(dict.fromkeys(req.postures))
     if postures is not None and len(postures) < 2:
         raise InputError(
-            f"postures: value {postures} not allowed; expected at least two different postures"
+            f"postures: value {list(req.postures or [])} not allowed; expected at least two "
+            "different postures"
         )
     return req.model_copy(update={"samples": samples, "postures": postures})
 
