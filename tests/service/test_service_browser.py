@@ -434,6 +434,8 @@ def test_tablet_width_after_ranking(open_page: Any, artifacts: Path) -> None:
 
 # ----------------------------------------------------------------------------- issue #16
 ATTR_LABELS = "document.getElementById('chart-attribution').data[0].y"
+ATTR_COLOURS = ("Object.fromEntries(document.getElementById('chart-attribution').data"
+                ".map((t) => [t.name, t.marker.color]))")
 ROBUST_DONE = "document.getElementById('rob-status').textContent.startsWith('Done')"
 
 
@@ -453,9 +455,15 @@ def _attribution_shows_groups_and_assumptions(page: Any) -> None:
         assert note.startswith("⚑ Assumptions for")
     else:
         assert note.startswith("No criterion")
+    colours = page.evaluate(ATTR_COLOURS)
     page.select_option("#attr-posture", "global_vs_china")
     _wait(page, "document.getElementById('chart-attribution').layout.title.text"
                 ".replace(/<br>/g, ' ').includes('China')")
+    # a lever group keeps its colour when the posture changes
+    after = page.evaluate(ATTR_COLOURS)
+    shared = set(colours) & set(after)
+    assert len(shared) >= 2
+    assert {g: colours[g] for g in shared} == {g: after[g] for g in shared}
 
 
 def _robust_shows_shares_and_sentences(page: Any, samples: str) -> None:

@@ -919,8 +919,13 @@
   }
   function attributionModel(cmp, posture) {
     const crits = Object.keys(cmp.attribution).filter((c) => cmp.attribution[c][posture]);
-    const groups = [...new Set(crits.flatMap((c) => Object.keys(cmp.attribution[c][posture])))]
-      .filter((g) => g !== SET).sort();
+    // colours are assigned over every posture's groups, so that a group keeps its colour
+    // when the posture changes; only this posture's groups get a trace (and a legend entry)
+    const all = [...new Set(Object.values(cmp.attribution)
+      .flatMap((per) => Object.values(per).flatMap(Object.keys)))].filter((g) => g !== SET).sort();
+    const present = new Set(crits.flatMap((c) => Object.keys(cmp.attribution[c][posture])));
+    const colour = Object.fromEntries(all.map((g, k) => [g, GROUP_COLOURS[k % GROUP_COLOURS.length]]));
+    const groups = all.filter((g) => present.has(g));
     groups.push(SET);
     const rows = crits.map((c) => {
       const info = cmp.criteria_info[c] || { label: human(c), unit: "" };
@@ -929,7 +934,7 @@
       const flagged = ((cmp.assumptions || {})[c] || []).includes(posture);
       return { name: c, label: info.label, unit: info.unit, span, flagged, parts: cmp.attribution[c][posture] };
     });
-    return { groups, rows };
+    return { groups, colour, rows };
   }
   function chartAttribution() {
     const cmp = state.compare;
@@ -938,14 +943,14 @@
     if (!cmp) return emptyChart("chart-attribution", title, "Press “Score and rank all postures”.");
     const posture = $("attr-posture").value;
     if (!posture) return emptyChart("chart-attribution", title, "Compare a posture other than business as usual.");
-    const { groups, rows } = attributionModel(cmp, posture);
+    const { groups, colour, rows } = attributionModel(cmp, posture);
     const small = compact("chart-attribution");
     const y = rows.map((r) => wrap(r.label + (r.flagged ? " ⚑" : ""), small ? 16 : 34));
-    const data = groups.map((g, k) => ({
+    const data = groups.map((g) => ({
       type: "bar", orientation: "h", name: g === SET ? "set by posture" : human(g), y,
       x: rows.map((r) => (r.span ? (100 * (r.parts[g] || 0)) / r.span : 0)),
       customdata: rows.map((r) => `${sig3(r.parts[g] || 0)} ${r.unit}`),
-      marker: g === SET ? { color: "#9a9a9a", pattern: { shape: "/", fgcolor: "#555", size: 6 } } : { color: GROUP_COLOURS[k % GROUP_COLOURS.length] },
+      marker: g === SET ? { color: "#9a9a9a", pattern: { shape: "/", fgcolor: "#555", size: 6 } } : { color: colour[g] },
       hovertemplate: "%{y}<br>" + (g === SET ? "set by posture" : human(g)) + ": %{customdata} (%{x:.1f}% of the scale)<extra></extra>",
     }));
     const layout = baseLayout("chart-attribution", title + " — " + postureLabel(posture), "", { barmode: "relative", hovermode: "closest" });
