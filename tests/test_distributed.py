@@ -82,3 +82,23 @@ def test_chunk_bounds_cover_every_draw_once() -> None:
         bounds = chunk_bounds(draws, n)
         assert bounds[0][0] == 0 and bounds[-1][1] == draws
         assert all(a[1] == b[0] for a, b in itertools.pairwise(bounds))
+
+
+def test_chunk_bounds_respect_piece_limits() -> None:
+    # as even as the number of pieces allows, then clipped to [min_size, max_size] draws
+    assert chunk_bounds(10, 3) == [(0, 4), (4, 8), (8, 10)]
+    assert chunk_bounds(10, max_size=4) == [(0, 4), (4, 8), (8, 10)]
+    assert chunk_bounds(10, 5, min_size=4) == [(0, 4), (4, 8), (8, 10)]
+    assert chunk_bounds(1000, 2, max_size=300) == [(0, 300), (300, 600), (600, 900), (900, 1000)]
+    assert chunk_bounds(0, 4) == []
+
+
+def test_engine_chunks_are_the_shared_splitter() -> None:
+    from natofutures.engine.simulate import MIN_THREAD_CHUNK, _chunks
+
+    # worth threading: one piece per core, but never below MIN_THREAD_CHUNK draws
+    assert _chunks(1000, 10_000, 4) == chunk_bounds(1000, 4)
+    assert _chunks(3 * MIN_THREAD_CHUNK, 10_000, 8) == chunk_bounds(3 * MIN_THREAD_CHUNK, 3)
+    # too few draws to thread: one chunk, or pieces of chunk_size
+    assert _chunks(MIN_THREAD_CHUNK, 10_000, 8) == [(0, MIN_THREAD_CHUNK)]
+    assert _chunks(100, 30, 1) == [(0, 30), (30, 60), (60, 90), (90, 100)]

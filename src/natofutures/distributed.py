@@ -94,10 +94,21 @@ def dask_client(spec: str) -> Iterator[Any]:
         raise InputError("scheduler: 'local' runs in-process and needs no Dask client")
 
 
-def chunk_bounds(draws: int, n_chunks: int) -> list[tuple[int, int]]:
-    """Split ``[0, draws)`` into at most ``n_chunks`` contiguous, nearly equal pieces."""
-    n_chunks = max(1, min(n_chunks, draws))
-    size = math.ceil(draws / n_chunks)
+def chunk_bounds(
+    draws: int, n_chunks: int = 1, *, max_size: int | None = None, min_size: int = 1
+) -> list[tuple[int, int]]:
+    """Split ``[0, draws)`` into contiguous pieces: the one splitter of draws in the project.
+
+    The pieces are as even as ``n_chunks`` pieces allow, then no smaller than ``min_size``
+    (draws per piece) and no larger than ``max_size``; only the last piece may be shorter.
+    The engine's memory/thread chunks, Dask pieces and service job blocks all come from here.
+    Draws are independent (their random numbers depend only on (seed, draw)), so the split
+    changes nothing but speed and memory. ``draws == 0`` gives no pieces.
+    """
+    size = max(min_size, math.ceil(draws / max(1, min(n_chunks, draws))))
+    if max_size is not None:
+        size = min(size, max_size)
+    size = max(size, 1)
     return [(lo, min(draws, lo + size)) for lo in range(0, draws, size)]
 
 
@@ -139,7 +150,7 @@ def simulate_distributed(
                 raise InputError(
                     f"chunk_draws: value {chunk_draws!r} not allowed; expected a positive integer"
                 )
-            bounds = [(lo, min(draws, lo + chunk_draws)) for lo in range(0, draws, chunk_draws)]
+            bounds = chunk_bounds(draws, max_size=chunk_draws)
         else:
             bounds = chunk_bounds(draws, 4 * n_workers)
         futures = {

@@ -116,3 +116,18 @@ def test_write_calibration_round_trips(tmp_path, hindcast_run):
     )
     with pytest.raises(InputError, match=r"^write: "):
         cal.write_calibration(hindcast_run, tmp_path / "missing" / "c.yaml", "x")
+
+
+def test_the_history_takes_the_engines_structure_not_a_copy():
+    from natofutures.engine import burden_response
+    from natofutures.engine.baseline import default_baseline
+    from natofutures.engine.simulate import _structure
+
+    h = cal.history()
+    b = default_baseline()
+    st = _structure(b, [b.t0])
+    assert h.iso3 == tuple(b.iso3[k] for k in st.responders)
+    # at t0 the free-riding term is the engine's equation with its t0 credibility and share
+    np.testing.assert_array_equal(
+        h.free_riding[-1], burden_response.free_riding(h.size_weight[-1], h.c_prior, h.u0)
+    )

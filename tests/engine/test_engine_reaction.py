@@ -61,6 +61,29 @@ def test_slopes_are_drawn_around_the_fit_with_its_standard_errors() -> None:
     assert (s[:, :, 0] <= 0.0).all()  # λ capped at 0: no budget running away from equilibrium
 
 
+@pytest.mark.parametrize("iso", adversary_reaction.ADVERSARIES)
+def test_slopes_are_drawn_with_the_fits_correlations(iso: str) -> None:
+    n = 40_000
+    z = np.random.default_rng(1).standard_normal((n, 14))
+    a = adversary_reaction.ADVERSARIES.index(iso)
+    s = adversary_reaction.slope_draws(z, n)[:, a, 1:]  # λ (column 0) is capped: left out
+    cov = adversary_reaction.slope_covariance(iso)[1:, 1:]
+    sd = np.sqrt(np.diag(cov))
+    want = cov / np.outer(sd, sd)
+    assert np.abs(want[np.triu_indices(len(sd), 1)]).max() > 0.3  # the fit's slopes correlate
+    np.testing.assert_allclose(np.corrcoef(s, rowvar=False), want, atol=0.03)
+    np.testing.assert_allclose(s.std(axis=0), sd, rtol=0.03)
+
+
+def test_the_slope_covariance_agrees_with_the_listed_standard_errors() -> None:
+    for iso in adversary_reaction.ADVERSARIES:
+        se = adversary_reaction.calibration()[iso]["se"]
+        cov = adversary_reaction.slope_covariance(iso)
+        got = np.sqrt(np.diag(cov))
+        want = [se[s] for s in adversary_reaction.SLOPES]
+        np.testing.assert_allclose(got, want, atol=1e-6)
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_off_by_default_the_adversaries_follow_their_exogenous_paths(
     backend: str, baseline: Baseline

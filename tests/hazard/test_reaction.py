@@ -127,3 +127,17 @@ def test_the_real_fit_reports_intervals_and_an_honest_out_of_sample_check() -> N
     # the USSR's 1978-1981 race with the US (GRH) is in the plausibility table
     races = pd.DataFrame(out["arms_races"])
     assert ((races["adversary"] == 365) & (races["rival"] == 2)).any()
+
+
+def test_the_calibration_file_carries_the_fit_covariance() -> None:
+    f = rx.fit(_synthetic_panel(), "CHN", window=(1000, 1599))
+    run = rx.ReactionRun({"CHN": f}, {}, pd.DataFrame(), pd.DataFrame(), "test", "")
+    doc = rx.reaction_yaml(run, "natofutures calibrate reaction --write x.yaml")["adversaries"]
+    cov = doc["CHN"]["covariance"]
+    assert cov["terms"] == list(f.params.index)
+    m = np.array(cov["matrix"])
+    np.testing.assert_array_equal(m, m.T)
+    np.testing.assert_allclose(m, f.cov.to_numpy(), rtol=1e-9)  # symmetrised to the last bits
+    # its diagonal is the standard errors the file also lists
+    for k, name in enumerate(cov["terms"]):
+        assert math.sqrt(m[k, k]) == pytest.approx(doc["CHN"]["se"][name], abs=1e-6)

@@ -23,6 +23,13 @@ driven by historical series computed with the engine's own mechanism functions:
   troop count (a doubled DMDC report) is replaced by the mean of 2007 and 2009.
 - ``pledge[t]`` the core pledge in force (:func:`burden_response.pledge_in_force`).
 
+The starting state is the engine's own, not a copy: the responders, adversaries, their
+distances and borders come from the engine's static structure (``engine.simulate._structure``),
+the central parameters from its resolver (``engine.simulate._Params``), and ``u0`` from the
+engine's capital, power and delivery functions (:func:`capital_stock.initial_stock`,
+:func:`power.military_power`, :func:`projection_loss.delivered_power`); the free-riding term
+is :func:`burden_response.free_riding`.
+
 Estimator: conditional (one-step-ahead) nonlinear least squares with
 :func:`scipy.optimize.least_squares` on the structural parameters (λ, β_T, β_F, ρ and one b̄_i
 per ally). With Gaussian ε this is the likelihood of the engine's own stochastic equation,
@@ -119,10 +126,10 @@ def _param(sc: Any, path: str) -> Any:
 
 
 def _per_country(sc: Any, prefix: str, iso: str) -> float:
-    from natofutures.scenario import parameter_table
+    """``prefix.ISO`` or ``prefix.default``, resolved as the engine resolves it."""
+    from natofutures.engine.simulate import _Params
 
-    path = f"{prefix}.{iso}"
-    return float(sc.parameter(path if path in parameter_table() else f"{prefix}.default"))
+    return float(_Params(sc, {}).per_country(prefix, (iso,))[0, 0])
 
 
 def _power_path(spend: Array, delta: float, share: float, ppp: float, omega: float) -> Array:
@@ -154,15 +161,18 @@ def history() -> History:
     """The historical drivers from the bundled data and the defaults' central parameters."""
     from natofutures import data
     from natofutures.engine.baseline import default_baseline
-    from natofutures.scenario import posture, threat_adversaries
+    from natofutures.engine.simulate import _Params, _structure
+    from natofutures.scenario import posture
 
     sc = posture("business_as_usual")
+    p = _Params(sc, {})  # the engine's resolution of the central parameters
     b = default_baseline()
     t0 = b.t0
+    # the engine's static structure: responders, adversaries, their distances and borders
+    st = _structure(b, [t0])
     years = np.arange(FIRST_YEAR, t0 + 1, dtype=np.int64)
     iso_all = list(b.iso3)
-    allies = [r == "ally" for r in b.role]
-    resp = [k for k, c in enumerate(iso_all) if allies[k] and (b.european[k] or c == "CAN")]
+    resp = [int(k) for k in st.responders]
     iso3 = tuple(iso_all[k] for k in resp)
     panel = data.panel()
     wide = panel[panel["iso3"].isin(iso3)]
@@ -180,36 +190,28 @@ def history() -> History:
     member = years[:, None] >= accession[None, :]
 
     # --- adversary power and threat, with the engine's mechanism functions
-    delta = float(_param(sc, "capital.depreciation"))
-    omega = float(_param(sc, "power.current_weight"))
+    delta = p.f("capital.depreciation")
+    omega = p.f("power.current_weight")
     spend = _spending(b, years)
-    advs = list(threat_adversaries())
-    adv_idx = [b.index(a) for a in advs]
+    adv_idx = [int(j) for j in st.threat_idx]
+    advs = [iso_all[j] for j in adv_idx]
+    shares_eq = p.per_country("capital.equipment_share", tuple(advs))[0]
+    ppp = p.per_country("power.ppp_multiplier", tuple(advs))[0]
     powers = np.column_stack(
         [
-            _power_path(
-                spend[j],
-                delta,
-                _per_country(sc, "capital.equipment_share", iso_all[j]),
-                _per_country(sc, "power.ppp_multiplier", iso_all[j]),
-                omega,
-            )
-            for j in adv_idx
+            _power_path(spend[j], delta, float(shares_eq[a]), float(ppp[a]), omega)
+            for a, j in enumerate(adv_idx)
         ]
     )  # (year, adversary)
-    lat, lon = b.lat[resp], b.lon[resp]
-    dist = projection_loss.great_circle_km(
-        lat[:, None], lon[:, None], b.lat[adv_idx][None, :], b.lon[adv_idx][None, :]
-    )
     prox = threat_perception.proximity(
-        dist,
-        b.land_border[np.ix_(resp, adv_idx)].astype(float),
-        b.sea_border[np.ix_(resp, adv_idx)].astype(float),
-        float(_param(sc, "threat.distance_decay_km")),
-        float(_param(sc, "threat.land_border_bonus")),
-        float(_param(sc, "threat.sea_border_bonus")),
+        st.threat_dist[resp],
+        st.land[resp],
+        st.sea[resp],
+        p.f("threat.distance_decay_km"),
+        p.f("threat.land_border_bonus"),
+        p.f("threat.sea_border_bonus"),
     )
-    offensive = np.array([_per_country(sc, "threat.offensive", a) for a in advs])
+    offensive = p.per_country("threat.offensive", tuple(advs))[0]
     intentions = np.column_stack(
         [
             exogenous_budgets.dated_values(dict(_param(sc, f"intentions.{a}")), years.astype(float))
@@ -218,8 +220,8 @@ def history() -> History:
     )
     comps = threat_perception.components(
         powers,
-        float(_param(sc, "threat.reference_power")),
-        float(_param(sc, "threat.power_exponent")),
+        p.f("threat.reference_power"),
+        p.f("threat.power_exponent"),
         prox,
         offensive,
         intentions,
@@ -228,12 +230,14 @@ def history() -> History:
 
     # --- US presence standing in for credibility × US share
     troops = _troops(panel, [c for c, e in zip(iso3, b.european[resp], strict=True) if e], years)
-    c_prior = float(_param(sc, "credibility.prior"))
-    u0 = _us_share_europe_t0(sc, b)
-    cu = c_prior * u0 * troops / troops[-1]
-    size_eff = float(_param(sc, "burden.size_effect"))
+    c_prior = p.f("credibility.prior")  # the engine's credibility at t0
+    u0 = _us_share_europe_t0(p, b, st)
+    us_share = u0 * troops / troops[-1]  # the engine's u, moved by US presence
+    cu = c_prior * us_share
     gdp_arr = gdp.to_numpy(dtype=float)
-    size_w = burden_response.size_weight(np.nan_to_num(gdp_arr, nan=0.0), size_eff)
+    size_w = burden_response.size_weight(
+        np.nan_to_num(gdp_arr, nan=0.0), p.f("burden.size_effect")
+    )
     pledges = list(_pledges())
     return History(
         years=years,
@@ -248,7 +252,7 @@ def history() -> History:
         presence=troops / troops[0],
         cu=cu,
         size_weight=size_w,
-        free_riding=size_w * cu[:, None],
+        free_riding=burden_response.free_riding(size_w, c_prior, us_share[:, None]),
         pledge=np.array([burden_response.pledge_in_force(int(y), pledges) for y in years]),
         russia_power=powers[:, advs.index("RUS")],
         china_power=powers[:, advs.index("CHN")],
@@ -269,35 +273,36 @@ def _pledges() -> list[dict[str, float]]:
     return list(load_yaml("pledges.yaml")["pledges"])
 
 
-def _us_share_europe_t0(sc: Any, b: Any) -> float:
-    """The engine's u at t0: US power delivered to Europe / NATO power delivered to Europe."""
+def _us_share_europe_t0(p: Any, b: Any, st: Any) -> float:
+    """The engine's u at t0: US power delivered to Europe / NATO power delivered to Europe.
+
+    ``p`` the engine's resolved central parameters, ``st`` its static structure; the starting
+    capital, power and delivery are the engine's own functions, as the engine's first year.
+    """
     from natofutures.engine import allocation
+    from natofutures.engine.inputs import EUROPE
 
-    delta = float(_param(sc, "capital.depreciation"))
-    omega = float(_param(sc, "power.current_weight"))
-    h_start = int(_param(sc, "capital.history_start"))
+    h_start = int(p.f("capital.history_start"))
     hist = b.history[:, b.history_years >= h_start]
-    shares_eq = np.array([_per_country(sc, "capital.equipment_share", c) for c in b.iso3])
-    ppp = np.array([_per_country(sc, "power.ppp_multiplier", c) for c in b.iso3])
-    k0 = capital_stock.initial_stock(hist, np.array([delta]), shares_eq)[0]
-    p0 = power.military_power(k0, b.burden0 * b.gdp0, ppp, omega)
-    from natofutures.scenario import theatre_table
-
-    eu = theatre_table()["europe"]
-    dist = projection_loss.great_circle_km(b.lat, b.lon, np.asarray(eu.lat), np.asarray(eu.lon))
+    if hist.shape[1] == 0:
+        hist = (b.burden0 * b.gdp0)[:, None]
+    shares_eq = p.per_country("capital.equipment_share", b.iso3)[0]
+    ppp = p.per_country("power.ppp_multiplier", b.iso3)[0]
+    k0 = capital_stock.initial_stock(hist, np.array([p.f("capital.depreciation")]), shares_eq)[0]
+    p0 = power.military_power(k0, b.burden0 * b.gdp0, ppp, p.f("power.current_weight"))
     eu_share = allocation.european_shares(
-        float(_param(sc, "europe.indo_pacific_share")),
-        float(_param(sc, "europe.out_of_area_share")),
+        p.f("europe.indo_pacific_share"), p.f("europe.out_of_area_share")
     )[0]
-    us = b.index("USA")
     fwd = np.zeros(b.n)
-    fwd[us] = float(_param(sc, "allocation.us_initial.forward_presence.europe"))
-    factor = projection_loss.delivery_factor(dist, fwd, float(_param(sc, "projection.decay_km")))
-    share = np.where(np.array(b.european) | (np.array(b.iso3) == "CAN"), eu_share, 0.0)
-    share[us] = float(_param(sc, "allocation.us_initial.europe"))
-    allies = np.array([r == "ally" for r in b.role])
-    deliv = share * p0 * factor * allies
-    return float(deliv[us] / deliv.sum())
+    fwd[st.us] = p.f("allocation.us_initial.forward_presence.europe")
+    factor = projection_loss.delivery_factor(
+        st.theatre_dist[:, EUROPE], fwd, p.f("projection.decay_km")
+    )
+    share = np.zeros(b.n)
+    share[st.responders] = eu_share
+    share[st.us] = p.f("allocation.us_initial.europe")
+    deliv = projection_loss.delivered_power(p0, share[:, None], factor[:, None])[:, 0]
+    return float(deliv[st.us] / deliv[st.nato].sum())
 
 
 # --------------------------------------------------------------------------- window checks

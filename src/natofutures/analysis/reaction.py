@@ -454,6 +454,20 @@ def to_dict(run: ReactionRun) -> dict[str, Any]:
     return run.as_dict()
 
 
+def covariance_yaml(f: ReactionFit) -> dict[str, Any]:
+    """The HAC covariance of the fit's coefficients: term order and the full matrix.
+
+    Written at full float precision (not rounded like the JSON payload) so that the engine's
+    Cholesky factor of any block of it stays exact and positive definite.
+    """
+    cov = f.cov.to_numpy(dtype=float)
+    cov = 0.5 * (cov + cov.T)  # exactly symmetric, as a covariance is
+    return {
+        "terms": [str(n) for n in f.params.index],
+        "matrix": [[float(x) for x in row] for row in cov],
+    }
+
+
 def reaction_yaml(run: ReactionRun, command: str) -> dict[str, Any]:
     """The generated ``reaction_calibration.yaml``."""
     payload = run.as_dict()
@@ -468,6 +482,7 @@ def reaction_yaml(run: ReactionRun, command: str) -> dict[str, Any]:
             k: {
                 "coefficients": {n: c["value"] for n, c in v["coefficients"].items()},
                 "se": {n: c["se"] for n, c in v["coefficients"].items()},
+                "covariance": covariance_yaml(run.fits[k]),
                 "sigma": v["sigma"],
                 "long_run": v["long_run"],
                 "out_of_sample": v["out_of_sample"],

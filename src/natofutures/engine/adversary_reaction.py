@@ -10,8 +10,8 @@ European NATO spending ``e`` and own GDP ``y``:
          + β_US·Δu_{t−1} + β_EU·Δe_{t−1} + β_Y·Δy_t``
 
 where ``u``, ``e`` and ``y`` are the ones simulated in the same draw. Per Monte Carlo draw the
-seven slopes are drawn from their sampling distribution (independent normals with the fit's
-HAC standard errors: the calibration file holds no covariances), ``λ`` capped at 0 (a positive
+seven slopes are drawn from their sampling distribution (a multivariate normal with the fit's
+HAC covariance, through its Cholesky factor), ``λ`` capped at 0 (a positive
 ``λ`` is a budget running away from its own equilibrium, outside the model). The intercept
 ``α`` is re-anchored per draw at t0 (:func:`anchored_const`): with NATO's spending and own GDP
 held at their t0 values and no changes, the budget stays at its t0 value, so the central path
@@ -50,25 +50,46 @@ N_COEF = 1 + len(SLOPES)
 
 @lru_cache(maxsize=1)
 def calibration() -> dict[str, Any]:
-    """The fitted coefficients and standard errors of ``reaction_calibration.yaml``."""
+    """The fitted coefficients, standard errors and covariance of ``reaction_calibration.yaml``."""
     from natofutures.parameters import load_yaml
 
     raw = load_yaml("reaction_calibration.yaml")
     return {iso: raw["adversaries"][iso] for iso in ADVERSARIES}
 
 
-def slope_draws(z: Array | None, n: int) -> Array:
-    """(n, adversary, slope) coefficients: the fitted values (``z`` None) or value + se·z.
+def slope_covariance(iso: str) -> Array:
+    """(slope, slope) HAC covariance of :data:`SLOPES` for adversary ``iso`` from the fit.
 
-    ``z``: (n, adversaries · slopes) standard normals. ``λ`` is capped at 0.
+    The block of the fit's full coefficient covariance (intercept and dummy left out: the
+    intercept is re-anchored at t0); its diagonal is the squared standard errors.
+    """
+    cov = calibration()[iso]["covariance"]
+    idx = [cov["terms"].index(s) for s in SLOPES]
+    full = np.asarray(cov["matrix"], dtype=float)
+    return full[np.ix_(idx, idx)]
+
+
+@lru_cache(maxsize=1)
+def _cholesky() -> Array:
+    """(adversary, slope, slope) lower Cholesky factors of :func:`slope_covariance`."""
+    return np.stack([np.linalg.cholesky(slope_covariance(a)) for a in ADVERSARIES])
+
+
+def slope_draws(z: Array | None, n: int) -> Array:
+    """(n, adversary, slope) coefficients: the fitted values (``z`` None) or value + L·z.
+
+    ``z``: (n, adversaries · slopes) independent standard normals; ``L`` is the Cholesky
+    factor of the fit's slope covariance, so the drawn slopes keep the fit's correlations
+    (e.g. the long-run responses to Europe's spending and to own GDP, about −0.85 in both
+    fits). ``λ`` is capped at 0.
     """
     cal = calibration()
     value = np.array([[cal[a]["coefficients"][s] for s in SLOPES] for a in ADVERSARIES])
-    se = np.array([[cal[a]["se"][s] for s in SLOPES] for a in ADVERSARIES])
     if z is None:
         out = np.broadcast_to(value, (n, *value.shape)).copy()
     else:
-        out = value[None] + se[None] * z.reshape(n, len(ADVERSARIES), len(SLOPES))
+        zz = z.reshape(n, len(ADVERSARIES), len(SLOPES))
+        out = value[None] + np.einsum("ast,nat->nas", _cholesky(), zz)
     out[:, :, 0] = np.minimum(out[:, :, 0], 0.0)
     return out
 

@@ -26,6 +26,7 @@ import xarray as xr
 from numpy.typing import NDArray
 from scipy.special import ndtr
 
+from natofutures.distributed import chunk_bounds
 from natofutures.engine import (
     adversary_reaction,
     allocation,
@@ -952,13 +953,10 @@ def _check_options(
 def _chunks(draws: int, chunk_size: int, cpus: int) -> list[tuple[int, int]]:
     """Memory chunks: at most ``chunk_size`` draws, at least one per core when worth it.
 
-    Draws are independent (their random numbers depend only on (seed, draw)), so the split
-    changes nothing but speed.
+    Split by :func:`natofutures.distributed.chunk_bounds`; the split changes nothing but speed.
     """
-    size = chunk_size
-    if cpus > 1 and draws >= 2 * MIN_THREAD_CHUNK:
-        size = min(chunk_size, max(MIN_THREAD_CHUNK, math.ceil(draws / cpus)))
-    return [(lo, min(draws, lo + size)) for lo in range(0, draws, size)]
+    pieces = cpus if cpus > 1 and draws >= 2 * MIN_THREAD_CHUNK else 1
+    return chunk_bounds(draws, pieces, max_size=chunk_size, min_size=MIN_THREAD_CHUNK)
 
 
 def simulate(
@@ -1299,7 +1297,7 @@ def _experiments_distributed(
     keep: set[str],
     scheduler: str,
 ) -> xr.Dataset:
-    from natofutures.distributed import chunk_bounds, dask_client
+    from natofutures.distributed import dask_client
 
     with dask_client(scheduler) as client:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})))
