@@ -42,6 +42,10 @@ def test_compare_splits_each_difference_from_business_as_usual(client: TestClien
         assert set(per_posture) == {"division_of_labor"}, criterion  # the reference has none
         parts = per_posture["division_of_labor"]
         assert SET_BY_POSTURE in parts and len(parts) >= 2
+        # every player is described: which levers, which mechanism (the dashboard's hover)
+        for player in parts:
+            assert body["attribution_info"][player]["levers"], player
+            assert body["attribution_info"][player]["drives"], player
     # a criterion is flagged as an assumption exactly when the posture sets (almost) all of it
     for criterion, postures in flagged.items():
         assert postures == ["division_of_labor"]

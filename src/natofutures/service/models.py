@@ -522,7 +522,7 @@ class JobOut(BaseModel):
     result: SimulateResult | dict[str, Any] | None = Field(
         description="When done: exactly what POST /api/simulate (a SimulateResult) or "
         "POST /api/compare answers for the same body; for a robust job, ``natofutures robust "
-        "--json`` (boxes, regret, evppi) plus ``run``, ``sentences`` and ``elapsed_ms``."
+        "--json`` (boxes, regret, evppi) plus ``run``, ``perspectives_info`` and ``elapsed_ms``."
     )
     error: str | None = Field(
         description="When failed: one line naming the field, its value and what is allowed."

@@ -48,9 +48,10 @@ def robust_result(req: RobustRequest, ctx: JobContext) -> dict[str, Any]:
     ``elapsed_ms``. Progress: each posture's ensemble, then each perspective's discovery."""
     from natofutures.analysis import perspectives as persp
     from natofutures.analysis.robust import robust
+    from natofutures.scenario import posture_names
 
     views = list(dict.fromkeys(req.perspectives)) or list(persp.available())
-    n_postures = len(req.postures) if req.postures else 4
+    n_postures = len(req.postures) if req.postures else len(posture_names())
     total = 3.0 * n_postures + len(views)  # a posture's ensemble costs ~3 perspectives
     done = {"units": 0.0}
 

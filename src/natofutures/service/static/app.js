@@ -903,6 +903,15 @@
   const SET = "set_by_posture";
   const GROUP_COLOURS = [C.blue, C.orange, C.green, C.purple, C.sky, C.red, "#8c6d31", "#3f3f3f"];
   const human = (s) => String(s).replace(/_/g, " ");
+  // legend names of the attribution's players (analysis.attribution.MECHANISMS); any other
+  // group is shown by its name
+  const GROUP_LABELS = {
+    us_commitment: "US commitment", us_allocation: "US allocation",
+    european_allocation: "European allocation", offshore_balancing: "offshore balancing",
+    framing: "framing", out_of_area: "out-of-area engagement", shocks: "shocks",
+    set_by_posture: "set by posture",
+  };
+  const groupLabel = (g) => GROUP_LABELS[g] || human(g);
   const postureLabel = (p) => (state.postures[p] ? state.postures[p].short : human(p));
   const sig3 = (v) => (v == null ? "–" : String(Number(Number(v).toPrecision(3))));
   function attributedPostures(cmp) {
@@ -946,15 +955,23 @@
     const { groups, colour, rows } = attributionModel(cmp, posture);
     const small = compact("chart-attribution");
     const y = rows.map((r) => wrap(r.label + (r.flagged ? " ⚑" : ""), small ? 16 : 34));
+    const what = (g) => {
+      const i = (cmp.attribution_info || {})[g];
+      const plain = (t) => String(t).replace(/[<>]/g, "");  // Plotly reads the rest as text
+      return i ? `<br><i>${plain(i.levers)}</i>: ${plain(i.drives)}` : "";
+    };
     const data = groups.map((g) => ({
-      type: "bar", orientation: "h", name: g === SET ? "set by posture" : human(g), y,
+      type: "bar", orientation: "h", name: groupLabel(g), y,
       x: rows.map((r) => (r.span ? (100 * (r.parts[g] || 0)) / r.span : 0)),
       customdata: rows.map((r) => `${sig3(r.parts[g] || 0)} ${r.unit}`),
       marker: g === SET ? { color: "#9a9a9a", pattern: { shape: "/", fgcolor: "#555", size: 6 } } : { color: colour[g] },
-      hovertemplate: "%{y}<br>" + (g === SET ? "set by posture" : human(g)) + ": %{customdata} (%{x:.1f}% of the scale)<extra></extra>",
+      hovertemplate: "%{y}<br><b>" + groupLabel(g) + "</b>: %{customdata} (%{x:.1f}% of the scale)" + what(g) + "<extra></extra>",
     }));
     const layout = baseLayout("chart-attribution", title + " — " + postureLabel(posture), "", { barmode: "relative", hovermode: "closest" });
-    layout.xaxis = { title: { text: small ? "" : "difference, % of the criterion's value scale (→ better)" }, zeroline: true, zerolinecolor: "#555", gridcolor: "#e3e6ea", ticksuffix: "%", automargin: true };
+    layout.legend.title = { text: "from:" };
+    layout.legend.traceorder = "normal";
+    const xtitle = small ? "% of each scale (→ better)" : "difference, % of the criterion's value scale (→ better for the posture)";
+    layout.xaxis = { title: { text: xtitle }, zeroline: true, zerolinecolor: "#555", gridcolor: "#e3e6ea", ticksuffix: "%", automargin: true };
     layout.yaxis = { title: { text: "" }, automargin: true, autorange: "reversed", tickfont: { size: small ? 10 : 11 } };
     if (small) layout.margin.b = 96;
     const flagged = rows.filter((r) => r.flagged).map((r) => r.label);
@@ -1012,9 +1029,23 @@
     if (head) return `${rest} as ${postureLabel(head)} carries it out`;
     return rest;
   }
+  // A model parameter (or a posture's lever) as HTML: its name, with its unit and source on
+  // hover (from /api/parameters), and its unit after a range when the unit is short.
+  function parameterHTML(name) {
+    const [head, rest] = name.includes(":") ? name.split(/:(.*)/s) : ["", name];
+    const p = head === "weight" || head === "scale" ? null : state.params[rest];
+    const label = esc(parameterLabel(name));
+    if (!p) return { html: label, unit: "" };
+    const short = String(p.unit).split(" (")[0];
+    const tip = `${p.unit}${p.judgement ? " (judgement)" : ""}. ${p.source}`;
+    return { html: `<span class="param" title="${esc(tip)}">${label}</span>`, unit: short.length <= 24 ? short : "" };
+  }
   function boxSentence(box) {
     if (!box.restrictions.length) return "almost whatever you believe";
-    return "when " + box.restrictions.map((r) => `${parameterLabel(r.parameter)} is ${sig3(r.low)}–${sig3(r.high)}`).join(" and ");
+    return "when " + box.restrictions.map((r) => {
+      const p = parameterHTML(r.parameter);
+      return `${p.html} is ${sig3(r.low)}–${sig3(r.high)}${p.unit ? " " + esc(p.unit) : ""}`;
+    }).join(" and ");
   }
   function robustText(res) {
     const views = Object.keys(res.regret);
@@ -1029,14 +1060,14 @@
       const rare = wins.filter(([p, v]) => v < RARE && !res.boxes.some((b) => b.perspective === view && b.posture === p));
       for (const [p, share] of wins.filter((x) => !rare.includes(x))) {
         const box = res.boxes.find((b) => b.perspective === view && b.posture === p);
-        const why = box ? `, ${esc(boxSentence(box))} <span class="num">(coverage ${pct0(box.coverage)}, density ${pct0(box.density)})</span>` : "; no pattern of assumptions explains when";
+        const why = box ? `, ${boxSentence(box)} <span class="num">(coverage ${pct0(box.coverage)}, density ${pct0(box.density)})</span>` : "; no pattern of assumptions explains when";
         html += `<li><strong>${esc(postureLabel(p))}</strong> ranks first in <span class="num">${pct0(share)}</span> of futures${why}.</li>`;
       }
       if (rare.length) html += `<li>Rarely first (under ${pct0(RARE)} of futures): ${rare.map(([p, v]) => `${esc(postureLabel(p))} <span class="num">${pct0(v)}</span>`).join(", ")}.</li>`;
       html += `<li>Smallest worst-case regret: <strong>${esc(postureLabel(r.minimax))}</strong> <span class="num">(largest regret ${fix2(r.max_regret[r.minimax])} value points)</span>.</li>`;
       const above = Object.entries(e.parameters).filter(([, v]) => v > e.noise_floor);
       html += above.length
-        ? `<li>Most worth knowing first: ${esc(parameterLabel(above[0][0]))} <span class="num">(EVPPI ${e.parameters[above[0][0]].toFixed(4)}; noise floor ${e.noise_floor.toFixed(4)})</span>.</li>`
+        ? `<li>Most worth knowing first: ${parameterHTML(above[0][0]).html} <span class="num">(EVPPI ${e.parameters[above[0][0]].toFixed(4)} value points; noise floor ${e.noise_floor.toFixed(4)})</span>.</li>`
         : `<li>No single uncertainty is worth resolving above the noise floor <span class="num">(${e.noise_floor.toFixed(4)})</span>.</li>`;
       html += "</ul>";
     }
@@ -1171,7 +1202,8 @@
       for (const p of persp) $("perspective").add(new Option(p.label || p.name, p.name));
       for (const opt of [...$("draws").options]) if (Number(opt.value) > health.limits.max_draws) opt.remove();
       for (const opt of [...$("cmp-draws").options]) if (Number(opt.value) > health.limits.max_compare_draws) opt.remove();
-      for (const [id, max] of [["draws", health.limits.max_draws], ["cmp-draws", health.limits.max_compare_draws]]) {
+      for (const opt of [...$("rob-samples").options]) if (Number(opt.value) > health.limits.max_robust_samples) opt.remove();
+      for (const [id, max] of [["draws", health.limits.max_draws], ["cmp-draws", health.limits.max_compare_draws], ["rob-samples", health.limits.max_robust_samples]]) {
         if (!$(id).options.length && max > 0) $(id).add(new Option(String(max)));
       }
       state.geo = geo;
