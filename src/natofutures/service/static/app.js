@@ -901,7 +901,13 @@
   // into lever groups (mechanisms) and what the posture file sets directly. Bars are in per
   // cent of the criterion's value scale, signed so that right is better for the posture.
   const SET = "set_by_posture";
-  const GROUP_COLOURS = [C.blue, C.orange, C.green, C.purple, C.sky, C.red, "#8c6d31", "#3f3f3f"];
+  // one fixed colour per mechanism group (the two allocations far apart: blue and pink);
+  // any other group takes the next spare colour
+  const GROUP_COLOUR = {
+    european_allocation: C.blue, us_allocation: C.purple, framing: C.orange,
+    us_commitment: C.red, offshore_balancing: C.green, out_of_area: C.sky, shocks: "#8c6d31",
+  };
+  const SPARE_COLOURS = ["#3f3f3f", "#b8860b", "#7b3294"];
   const human = (s) => String(s).replace(/_/g, " ");
   // legend names of the attribution's players (analysis.attribution.MECHANISMS); any other
   // group is shown by its name
@@ -933,7 +939,8 @@
     const all = [...new Set(Object.values(cmp.attribution)
       .flatMap((per) => Object.values(per).flatMap(Object.keys)))].filter((g) => g !== SET).sort();
     const present = new Set(crits.flatMap((c) => Object.keys(cmp.attribution[c][posture])));
-    const colour = Object.fromEntries(all.map((g, k) => [g, GROUP_COLOURS[k % GROUP_COLOURS.length]]));
+    const spare = all.filter((g) => !GROUP_COLOUR[g]);
+    const colour = Object.fromEntries(all.map((g) => [g, GROUP_COLOUR[g] || SPARE_COLOURS[spare.indexOf(g) % SPARE_COLOURS.length]]));
     const groups = all.filter((g) => present.has(g));
     groups.push(SET);
     const rows = crits.map((c) => {
