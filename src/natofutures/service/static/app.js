@@ -1096,16 +1096,19 @@
     const data = res.run.postures.map((p, k) => ({
       type: "bar", orientation: "h", name: postureLabel(p), y,
       x: views.map((v) => res.regret[v].win_share[p]),
-      text: views.map((v) => (res.regret[v].win_share[p] >= 0.12 ? pct0(res.regret[v].win_share[p]) : "")),
+      // a share's label only where it fits upright (a narrower bar on a phone)
+      text: views.map((v) => (res.regret[v].win_share[p] >= (small ? 0.18 : 0.12) ? pct0(res.regret[v].win_share[p]) : "")),
+      textangle: 0,
       textposition: "inside", insidetextanchor: "middle", textfont: { color: "#fff" },
       marker: { color: palette[k % palette.length] },
       hovertemplate: "%{y}: " + esc(postureLabel(p)) + " ranks first in %{x:.0%} of futures<extra></extra>",
     }));
     const layout = baseLayout("chart-robust", title, "", { barmode: "stack", hovermode: "closest" });
-    layout.xaxis = { title: { text: small ? "" : `share of ${res.run.samples} futures in which the posture ranks first` }, range: [0, 1], tickformat: ".0%", gridcolor: "#e3e6ea", automargin: true };
+    const xtitle = small ? `share of ${res.run.samples} futures` : `share of ${res.run.samples} futures in which the posture ranks first`;
+    layout.xaxis = { title: { text: xtitle }, range: [0, 1], tickvals: [0, 0.25, 0.5, 0.75, 1], tickformat: ".0%", gridcolor: "#e3e6ea", automargin: true };
     layout.yaxis = { title: { text: "" }, automargin: true, autorange: "reversed", tickfont: { size: small ? 10 : 11 } };
     layout.legend.traceorder = "normal";
-    if (small) layout.margin.b = 70;
+    if (small) { layout.margin.b = 70; layout.margin.r = 24; } // room for the "100%" tick
     $("robust-text").innerHTML = robustText(res);
     return Plotly.react("chart-robust", data, layout, config("chart-robust"));
   }
