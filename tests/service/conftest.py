@@ -30,6 +30,7 @@ TEST_LIMITS: dict[str, Any] = {
     "max_draws": 50,
     "max_compare_draws": 20,
     "max_smaa_samples": 2000,
+    "max_robust_samples": 20,
     "max_horizon": 2050,
     "max_body_bytes": 16 * 1024,
 }
@@ -61,7 +62,8 @@ def _free_port() -> int:
 def live_app(store_dir: Path) -> Any:
     """The app behind :func:`live_server` (tests read its job registry)."""
     cfg = ServiceConfig(
-        store=store_dir, warmup=True, max_draws=500, max_compare_draws=100, max_smaa_samples=20000
+        store=store_dir, warmup=True, max_draws=500, max_compare_draws=100, max_smaa_samples=20000,
+        max_robust_samples=50,
     )
     return create_app(cfg)
 

@@ -628,10 +628,10 @@ def test_openapi_documents_every_endpoint(client: TestClient) -> None:
         "/api/health", "/api/postures", "/api/postures/{name}", "/api/perspectives",
         "/api/countries", "/api/data/panel", "/api/simulate", "/api/compare", "/api/runs",
         "/api/runs/{run_id}", "/api/jobs/simulate", "/api/jobs/compare", "/api/jobs/{job_id}",
-        "/api/simulate/central",
+        "/api/simulate/central", "/api/jobs/robust",
     ):
         assert p in paths
-    for kind in ("simulate", "compare"):
+    for kind in ("simulate", "compare", "robust"):
         post = paths[f"/api/jobs/{kind}"]["post"]
         assert {"202", "413", "422", "429"} <= set(post["responses"])
         assert post["responses"]["202"]["content"]["application/json"]["schema"]["$ref"].endswith(

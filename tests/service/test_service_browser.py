@@ -432,6 +432,96 @@ def test_tablet_width_after_ranking(open_page: Any, artifacts: Path) -> None:
     assert w.errors == []
 
 
+# ----------------------------------------------------------------------------- issue #16
+ATTR_LABELS = "document.getElementById('chart-attribution').data[0].y"
+ATTR_COLOURS = ("Object.fromEntries(document.getElementById('chart-attribution').data"
+                ".map((t) => [t.name, t.marker.color]))")
+ROBUST_DONE = "document.getElementById('rob-status').textContent.startsWith('Done')"
+
+
+def _attribution_shows_groups_and_assumptions(page: Any) -> None:
+    """After ranking: the posture menu offers every posture but business as usual, the chart
+    stacks the lever groups and "set by posture", and flagged criteria carry the flag."""
+    options = page.eval_on_selector_all("#attr-posture option", "(os) => os.map((o) => o.value)")
+    assert "business_as_usual" not in options and "division_of_labor" in options
+    assert page.input_value("#attr-posture") == "division_of_labor"  # the second posture
+    names = page.evaluate("document.getElementById('chart-attribution').data.map((t) => t.name)")
+    assert names[-1] == "set by posture" and len(names) >= 3
+    labels = page.evaluate(ATTR_LABELS)
+    assert len(labels) >= 9
+    note = page.inner_text("#attr-assumptions")
+    flagged = [label for label in labels if label.endswith("⚑")]
+    if flagged:
+        assert note.startswith("⚑ Assumptions for")
+    else:
+        assert note.startswith("No criterion")
+    colours = page.evaluate(ATTR_COLOURS)
+    page.select_option("#attr-posture", "global_vs_china")
+    _wait(page, "document.getElementById('chart-attribution').layout.title.text"
+                ".replace(/<br>/g, ' ').includes('China')")
+    # a lever group keeps its colour when the posture changes
+    after = page.evaluate(ATTR_COLOURS)
+    shared = set(colours) & set(after)
+    assert len(shared) >= 2
+    assert {g: colours[g] for g in shared} == {g: after[g] for g in shared}
+
+
+def _robust_shows_shares_and_sentences(page: Any, samples: str) -> None:
+    page.select_option("#rob-samples", samples)
+    page.click("#run-robust")
+    _wait(page, ROBUST_DONE, timeout=300)
+    assert page.is_hidden("#rob-progress") and page.is_enabled("#run-robust")
+    data = page.evaluate("document.getElementById('chart-robust').data"
+                         ".map((t) => ({name: t.name, x: t.x, y: t.y}))")
+    assert len(data) == 4  # one trace per posture
+    views = data[0]["y"]
+    assert len(views) == 6
+    for k in range(len(views)):  # each perspective's shares of futures add up to one
+        assert sum(t["x"][k] for t in data) == pytest.approx(1.0)
+    text = page.locator("#robust-text")
+    assert text.locator("h4").count() == 6
+    assert "ranks first in" in text.inner_text()
+    assert text.locator("li", has_text="Smallest worst-case regret").count() == 6
+    assert f"{samples} futures" in page.inner_text("#rob-status")
+
+
+def test_attribution_and_what_you_would_have_to_believe_on_a_laptop(
+    open_page: Any, artifacts: Path
+) -> None:
+    w = open_page("?b=division_of_labor", width=1440, height=1000)
+    page = w.page
+    _rank(page)
+    _attribution_shows_groups_and_assumptions(page)
+    _robust_shows_shares_and_sentences(page, "50")
+    _draw_every_chart(page)
+    assert page.evaluate(OVERFLOW), page.evaluate("document.documentElement.scrollWidth")
+    assert page.evaluate(CLIPPED_TEXT) == []
+    page.locator("#fig-attribution").screenshot(path=str(artifacts / "dashboard-attribution.png"))
+    page.locator("#fig-robust").screenshot(path=str(artifacts / "dashboard-robust.png"))
+    assert w.errors == []
+    assert w.outside() == []
+
+
+def test_attribution_and_what_you_would_have_to_believe_on_a_phone(
+    open_page: Any, artifacts: Path
+) -> None:
+    w = open_page("?b=division_of_labor", width=390, height=844)
+    page = w.page
+    _rank(page)
+    _attribution_shows_groups_and_assumptions(page)
+    _robust_shows_shares_and_sentences(page, "50")
+    _draw_every_chart(page)
+    assert page.evaluate(OVERFLOW), page.evaluate("document.documentElement.scrollWidth")
+    assert page.evaluate(CLIPPED_TEXT) == []
+    for fig in ("#fig-attribution", "#fig-robust"):
+        box = page.locator(fig).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, fig
+    page.locator("#fig-attribution").screenshot(
+        path=str(artifacts / "dashboard-attribution-phone.png"))
+    page.locator("#fig-robust").screenshot(path=str(artifacts / "dashboard-robust-phone.png"))
+    assert w.errors == []
+
+
 def test_what_differs_shows_the_slider_value_in_force(open_page: Any) -> None:
     w = open_page("?b=division_of_labor&us.allocation.europe=0.2")
     page = w.page

@@ -146,6 +146,8 @@ def install_openapi(app: FastAPI, cfg: ServiceConfig) -> None:
         ("SimulateRequest", "draws"): cfg.max_draws,
         ("CompareRequest", "draws"): cfg.max_compare_draws,
         ("CompareRequest", "smaa_samples"): cfg.max_smaa_samples,
+        ("RobustRequest", "samples"): cfg.max_robust_samples,
+        ("RobustRequest", "horizon"): cfg.max_horizon,
         ("SimulateRequest", "horizon"): cfg.max_horizon,
         ("CentralRequest", "horizon"): cfg.max_horizon,
         ("CompareRequest", "horizon"): cfg.max_horizon,

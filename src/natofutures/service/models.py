@@ -309,6 +309,39 @@ class CompareRequest(BaseModel):
     )
 
 
+class RobustRequest(BaseModel):
+    """``POST /api/jobs/robust``: what would you have to believe for each posture to rank first?
+
+    Scenario discovery (PRIM), minimax regret and EVPPI over an ensemble of futures
+    (:func:`natofutures.analysis.robust.robust`, as ``natofutures robust --json``).
+    """
+
+    model_config = ConfigDict(
+        **_STRICT_REQ,
+        json_schema_extra={"examples": [{"samples": 200, "seed": 0}]},
+    )
+    postures: list[PostureName] | None = Field(  # type: ignore[valid-type]
+        default=None,
+        min_length=2,
+        max_length=8,
+        description="Two or more different built-in postures (default, or null: all four).",
+        json_schema_extra={"uniqueItems": True},
+    )
+    perspectives: list[PerspectiveName] = Field(  # type: ignore[valid-type]
+        default_factory=list,
+        max_length=20,
+        description="Bundled perspective names (default: all); a name given twice counts once.",
+    )
+    samples: int | None = Field(
+        default=None,
+        ge=20,
+        description="Futures in the ensemble (default or null: 200, or this server's limit if "
+        "lower). About 30 s for 400 futures on one core.",
+    )
+    seed: int = Field(default=0, ge=0, le=2**32 - 1, description="Seed (same seed, same results).")
+    horizon: int = Field(default=2045, ge=2025, le=2100, description="Last simulated year.")
+
+
 # ----------------------------------------------------------------------------- responses
 class Health(BaseModel):
     status: str = Field(description="'ok' when the service answers.")
@@ -434,7 +467,7 @@ class RunDetail(RunSummary):
     )
 
 
-JobKind = Literal["simulate", "compare"]
+JobKind = Literal["simulate", "compare", "robust"]
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 
 
@@ -488,7 +521,8 @@ class JobOut(BaseModel):
     )
     result: SimulateResult | dict[str, Any] | None = Field(
         description="When done: exactly what POST /api/simulate (a SimulateResult) or "
-        "POST /api/compare answers for the same body."
+        "POST /api/compare answers for the same body; for a robust job, ``natofutures robust "
+        "--json`` (boxes, regret, evppi) plus ``run``, ``perspectives_info`` and ``elapsed_ms``."
     )
     error: str | None = Field(
         description="When failed: one line naming the field, its value and what is allowed."

@@ -32,6 +32,8 @@ class ServiceConfig:
     max_draws: int = 5000
     max_compare_draws: int = 1000
     max_smaa_samples: int = 100_000
+    #: futures in a robust (scenario discovery) job: ~30 s for 400 on one core
+    max_robust_samples: int = 1000
     max_horizon: int = 2075
     max_body_bytes: int = 64 * 1024
     max_concurrent_heavy: int = 2
@@ -50,6 +52,7 @@ class ServiceConfig:
             "max_draws": self.max_draws,
             "max_compare_draws": self.max_compare_draws,
             "max_smaa_samples": self.max_smaa_samples,
+            "max_robust_samples": self.max_robust_samples,
             "max_horizon": self.max_horizon,
             "max_body_bytes": self.max_body_bytes,
             "max_concurrent_heavy": self.max_concurrent_heavy,

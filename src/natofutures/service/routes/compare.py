@@ -127,9 +127,32 @@ def compare_result(
         for c in CRITERIA.values()
     }
     out["perspectives_info"] = {p.name: {"label": p.label} for p in res.perspectives}
+    out["attribution_info"] = attribution_info(out.get("attribution") or {})
     out["elapsed_ms"] = round((time.perf_counter() - t_start) * 1000, 2)
     result: dict[str, Any] = jsonable(out)
     return result
+
+
+def attribution_info(attribution: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """What each player of ``attribution`` stands for: the lever groups' prefixes and the
+    mechanisms they drive (:data:`natofutures.analysis.attribution.MECHANISMS`); a lever
+    outside those groups is its own player, named by its first path component."""
+    from natofutures.analysis import attribution as attrib
+
+    info = {
+        name: {"levers": ", ".join(p + ("*" if p.endswith(".") else "") for p in prefixes),
+               "drives": drives}
+        for name, prefixes, drives in attrib.MECHANISMS
+    }
+    info[attrib.SET_BY_POSTURE] = {
+        "levers": "the posture's levers that criteria read directly",
+        "drives": "an assumption restated, not a simulated result",
+    }
+    info[attrib.SHOCKS] = {"levers": "the scenario's dated shocks", "drives": "the shocks"}
+    players = {g for per in attribution.values() for parts in per.values() for g in parts}
+    for name in sorted(players - set(info)):
+        info[name] = {"levers": f"{name}.*", "drives": "levers outside the mechanism groups"}
+    return info
 
 
 @router.post("/compare", tags=["analysis"], responses=ERRORS,

@@ -1,6 +1,6 @@
-"""Background jobs: ``/api/simulate`` and ``/api/compare`` with progress and cancel.
+"""Background jobs: ``/api/simulate``, ``/api/compare`` and robust, with progress and cancel.
 
-``POST /api/jobs/{simulate,compare}`` checks the body at once (422 as the synchronous
+``POST /api/jobs/{simulate,compare,robust}`` checks the body at once (422 as the synchronous
 endpoint) and answers 202 with the job; ``GET /api/jobs/{id}`` polls it; ``DELETE`` cancels a
 running job or forgets a finished one. A deleted job is gone: it answers 404 afterwards.
 """
@@ -15,10 +15,17 @@ from fastapi.responses import JSONResponse
 
 from natofutures.service.body import json_body
 from natofutures.service.jobs import JobContext, JobRegistry
-from natofutures.service.models import CompareRequest, ErrorOut, JobOut, SimulateRequest
+from natofutures.service.models import (
+    CompareRequest,
+    ErrorOut,
+    JobOut,
+    RobustRequest,
+    SimulateRequest,
+)
 from natofutures.service.routes import simulate as sim
 from natofutures.service.routes._common import ERRORS, NOT_FOUND
 from natofutures.service.routes.compare import compare_result, plan_compare
+from natofutures.service.routes.robust import plan_robust, robust_result
 from natofutures.service.state import API_PREFIX, ServiceConfig, config, jobs
 
 router = APIRouter(prefix=f"{API_PREFIX}/jobs")
@@ -112,6 +119,33 @@ async def compare_job(
     return _accepted(
         registry.submit("compare", lambda ctx: compare_result(req, scenarios, cfg, ctx))
     )
+
+
+@router.post(
+    "/robust",
+    status_code=202,
+    summary="Start a robust run (what would you have to believe?) as a background job",
+    response_model=JobOut,
+    tags=["jobs"],
+    responses=JOB_ERRORS,
+    openapi_extra=json_body(RobustRequest),
+)
+async def robust_job(
+    req: RobustRequest = Depends(json_body(RobustRequest, dependency=True)),
+    cfg: ServiceConfig = Depends(config),
+    registry: JobRegistry = Depends(jobs),
+) -> Any:
+    """Start scenario discovery, minimax regret and EVPPI over an ensemble of futures (202 +
+    the job); ``natofutures robust --json`` for the same inputs.
+
+    The result is ``{"boxes": [{"posture", "perspective", "restrictions": [{"parameter",
+    "low", "high"}], "coverage", "density"}], "regret": {perspective: {"minimax",
+    "max_regret", "mean_regret", "win_share"}}, "evppi": {perspective: {"evpi",
+    "noise_floor", "parameters", "unit"}}, "run", "perspectives_info", "elapsed_ms"}``.
+    Progress counts each posture's ensemble, then each perspective's discovery.
+    """
+    req = plan_robust(req, cfg)
+    return _accepted(registry.submit("robust", lambda ctx: robust_result(req, ctx)))
 
 
 @router.get(

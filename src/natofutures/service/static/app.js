@@ -46,7 +46,7 @@
 
   const state = {
     a: "business_as_usual", b: "", overrides: {}, horizon: 2045, year: 2035,
-    mapVar: "threat_RUS", det: { a: null, b: null }, mc: null, compare: null,
+    mapVar: "threat_RUS", det: { a: null, b: null }, mc: null, compare: null, robust: null,
     postures: {}, details: {}, params: {}, perspectives: [], limits: {}, geo: null,
   };
   // Read by benchmarks/service_load.py and the browser tests (all in ms, from the input event's
@@ -650,7 +650,7 @@
     $(prefix + "-detail").textContent = detail || "";
   }
   function busy(prefix, on) {
-    $(prefix === "mc" ? "run-mc" : "run-compare").disabled = on;
+    $({ mc: "run-mc", cmp: "run-compare", rob: "run-robust" }[prefix]).disabled = on;
     $("cancel-" + prefix).hidden = !on;
     $(prefix + "-progress").hidden = !on;
     if (on) showProgress(prefix, 0, "starting");
@@ -686,7 +686,7 @@
     return states.map((st, i) => `${names[i]}: ${st.status === "done" ? "done" : st.status === "queued" ? "waiting" : Math.floor(100 * st.progress) + "%"}`).join(" · ");
   }
   window.addEventListener("pagehide", () => {
-    for (const task of [mcTask, cmpTask]) if (task && !task.cancelled) for (const id of task.jobs) deleteJob(id, true);
+    for (const task of [mcTask, cmpTask, robTask]) if (task && !task.cancelled) for (const id of task.jobs) deleteJob(id, true);
   });
 
   // ------------------------------------------------------------------ Monte Carlo
@@ -759,7 +759,8 @@
       if (cmpTask !== task) return;
       state.compare = res;
       setStatus($("cmp-status"), `Done in ${(res.elapsed_ms / 1000).toFixed(1)} s (run ${res.run.run_id || ""}).`);
-      await Promise.all([chartScorecard(), chartSmaa()]);
+      fillAttributionPostures(res);
+      await Promise.all([chartScorecard(), chartSmaa(), chartAttribution()]);
     } catch (err) {
       if (err.name !== "AbortError" && cmpTask === task) setStatus($("cmp-status"), "Error: " + err.message, true);
     } finally {
@@ -895,6 +896,223 @@
     return Plotly.react("chart-smaa", data, layout, config("chart-smaa"));
   }
 
+  // ------------------------------------------------------------------ attribution (issue #16)
+  // For one posture: each criterion's central-case difference from business as usual, split
+  // into lever groups (mechanisms) and what the posture file sets directly. Bars are in per
+  // cent of the criterion's value scale, signed so that right is better for the posture.
+  const SET = "set_by_posture";
+  // one fixed colour per mechanism group (the two allocations far apart: blue and pink);
+  // any other group takes the next spare colour
+  const GROUP_COLOUR = {
+    european_allocation: C.blue, us_allocation: C.purple, framing: C.orange,
+    us_commitment: C.red, offshore_balancing: C.green, out_of_area: C.sky, shocks: "#8c6d31",
+  };
+  const SPARE_COLOURS = ["#3f3f3f", "#b8860b", "#7b3294"];
+  const human = (s) => String(s).replace(/_/g, " ");
+  // legend names of the attribution's players (analysis.attribution.MECHANISMS); any other
+  // group is shown by its name
+  const GROUP_LABELS = {
+    us_commitment: "US commitment", us_allocation: "US allocation",
+    european_allocation: "European allocation", offshore_balancing: "offshore balancing",
+    framing: "framing", out_of_area: "out-of-area engagement", shocks: "shocks",
+    set_by_posture: "set by posture",
+  };
+  const groupLabel = (g) => GROUP_LABELS[g] || human(g);
+  const postureLabel = (p) => (state.postures[p] ? state.postures[p].short : human(p));
+  const sig3 = (v) => (v == null ? "–" : String(Number(Number(v).toPrecision(3))));
+  function attributedPostures(cmp) {
+    const att = cmp.attribution || {};
+    return cmp.postures.filter((p) => Object.values(att).some((per) => per[p]));
+  }
+  function fillAttributionPostures(cmp) {
+    const sel = $("attr-posture");
+    const keep = sel.value;
+    const names = attributedPostures(cmp);
+    sel.innerHTML = "";
+    for (const p of names) sel.add(new Option(postureLabel(p), p));
+    sel.value = names.includes(keep) ? keep : names.includes(state.b) ? state.b : names.includes(state.a) ? state.a : names[0] || "";
+  }
+  function attributionModel(cmp, posture) {
+    const crits = Object.keys(cmp.attribution).filter((c) => cmp.attribution[c][posture]);
+    // colours are assigned over every posture's groups, so that a group keeps its colour
+    // when the posture changes; only this posture's groups get a trace (and a legend entry)
+    const all = [...new Set(Object.values(cmp.attribution)
+      .flatMap((per) => Object.values(per).flatMap(Object.keys)))].filter((g) => g !== SET).sort();
+    const present = new Set(crits.flatMap((c) => Object.keys(cmp.attribution[c][posture])));
+    const spare = all.filter((g) => !GROUP_COLOUR[g]);
+    const colour = Object.fromEntries(all.map((g) => [g, GROUP_COLOUR[g] || SPARE_COLOURS[spare.indexOf(g) % SPARE_COLOURS.length]]));
+    const groups = all.filter((g) => present.has(g));
+    groups.push(SET);
+    const rows = crits.map((c) => {
+      const info = cmp.criteria_info[c] || { label: human(c), unit: "" };
+      const scale = (cmp.value_scales || {})[c] || { worst: 0, best: 1 };
+      const span = scale.best - scale.worst;
+      const flagged = ((cmp.assumptions || {})[c] || []).includes(posture);
+      return { name: c, label: info.label, unit: info.unit, span, flagged, parts: cmp.attribution[c][posture] };
+    });
+    return { groups, colour, rows };
+  }
+  function chartAttribution() {
+    const cmp = state.compare;
+    const title = "Where the differences from business as usual come from";
+    $("attr-assumptions").textContent = "";
+    if (!cmp) return emptyChart("chart-attribution", title, "Press “Score and rank all postures”.");
+    const posture = $("attr-posture").value;
+    if (!posture) return emptyChart("chart-attribution", title, "Compare a posture other than business as usual.");
+    const { groups, colour, rows } = attributionModel(cmp, posture);
+    const small = compact("chart-attribution");
+    const y = rows.map((r) => wrap(r.label + (r.flagged ? " ⚑" : ""), small ? 16 : 34));
+    const what = (g) => {
+      const i = (cmp.attribution_info || {})[g];
+      const plain = (t) => String(t).replace(/[<>]/g, "");  // Plotly reads the rest as text
+      return i ? `<br><i>${plain(i.levers)}</i>: ${plain(i.drives)}` : "";
+    };
+    const data = groups.map((g) => ({
+      type: "bar", orientation: "h", name: groupLabel(g), y,
+      x: rows.map((r) => (r.span ? (100 * (r.parts[g] || 0)) / r.span : 0)),
+      customdata: rows.map((r) => `${sig3(r.parts[g] || 0)} ${r.unit}`),
+      marker: g === SET ? { color: "#9a9a9a", pattern: { shape: "/", fgcolor: "#555", size: 6 } } : { color: colour[g] },
+      hovertemplate: "%{y}<br><b>" + groupLabel(g) + "</b>: %{customdata} (%{x:.1f}% of the scale)" + what(g) + "<extra></extra>",
+    }));
+    const layout = baseLayout("chart-attribution", title + " — " + postureLabel(posture), "", { barmode: "relative", hovermode: "closest" });
+    layout.legend.title = { text: "from:" };
+    layout.legend.traceorder = "normal";
+    const xtitle = small ? "% of each scale (→ better)" : "difference, % of the criterion's value scale (→ better for the posture)";
+    layout.xaxis = { title: { text: xtitle }, zeroline: true, zerolinecolor: "#555", gridcolor: "#e3e6ea", ticksuffix: "%", automargin: true };
+    layout.yaxis = { title: { text: "" }, automargin: true, autorange: "reversed", tickfont: { size: small ? 10 : 11 } };
+    if (small) layout.margin.b = 96;
+    const flagged = rows.filter((r) => r.flagged).map((r) => r.label);
+    $("attr-assumptions").textContent = flagged.length
+      ? `⚑ Assumptions for ${postureLabel(posture)}: ${flagged.join(", ")} — the posture sets these differences directly; they restate inputs, not results.`
+      : `No criterion of ${postureLabel(posture)} differs only because the posture sets it.`;
+    return Plotly.react("chart-attribution", data, layout, config("chart-attribution"));
+  }
+
+  // ------------------------------------------------------------------ what would you have to believe?
+  let robTask = null;
+  const RARE = 0.05;
+  const pct0 = (v) => (100 * v).toFixed(0) + "%";
+  async function runRobust() {
+    cancelTask(robTask);
+    const task = { jobs: [], cancelled: false };
+    robTask = task;
+    const samples = Number($("rob-samples").value);
+    busy("rob", true);
+    setStatus($("rob-status"), `Exploring ${samples} futures for ${Object.keys(state.postures).length} postures…`);
+    try {
+      const body = { samples, seed: Math.max(0, Math.floor(Number($("seed").value) || 0)), horizon: state.horizon };
+      const [res] = await runJobs(task, "robust", [body],
+        (f, states) => { if (robTask === task) showProgress("rob", f, jobDetail(states, ["exploring"])); });
+      if (robTask !== task) return;
+      state.robust = res;
+      setStatus($("rob-status"), `Done in ${(res.elapsed_ms / 1000).toFixed(1)} s: ${res.run.samples} futures to ${res.run.horizon}, seed ${res.run.seed}.`);
+      await chartRobust();
+    } catch (err) {
+      if (err.name !== "AbortError" && robTask === task) setStatus($("rob-status"), "Error: " + err.message, true);
+    } finally {
+      if (robTask === task) { robTask = null; busy("rob", false); }
+    }
+  }
+  function cancelRobust() {
+    const task = robTask;
+    if (!task) return;
+    cancelTask(task);
+    robTask = null;
+    busy("rob", false);
+    setStatus($("rob-status"), "Cancelled.");
+  }
+  function criterionLabel(c) {
+    const info = state.compare && state.compare.criteria_info[c];
+    return info ? info.label : human(c);
+  }
+  // An ensemble column in words: weights, value-scale anchors, a posture's lever as carried out.
+  function parameterLabel(name) {
+    const [head, rest] = name.includes(":") ? name.split(/:(.*)/s) : ["", name];
+    if (head === "weight") return `weight on ${criterionLabel(rest)}`;
+    if (head === "scale") {
+      const end = rest.lastIndexOf(".");
+      return `“${rest.slice(end + 1)}” end of the ${criterionLabel(rest.slice(0, end))} scale`;
+    }
+    if (head) return `${rest} as ${postureLabel(head)} carries it out`;
+    return rest;
+  }
+  // A model parameter (or a posture's lever) as HTML: its name, with its unit and source on
+  // hover (from /api/parameters), and its unit after a range when the unit is short.
+  function parameterHTML(name) {
+    const [head, rest] = name.includes(":") ? name.split(/:(.*)/s) : ["", name];
+    const p = head === "weight" || head === "scale" ? null : state.params[rest];
+    const label = esc(parameterLabel(name));
+    if (!p) return { html: label, unit: "" };
+    const short = String(p.unit).split(" (")[0];
+    const tip = `${p.unit}${p.judgement ? " (judgement)" : ""}. ${p.source}`;
+    return { html: `<span class="param" title="${esc(tip)}">${label}</span>`, unit: short.length <= 24 ? short : "" };
+  }
+  function boxSentence(box) {
+    if (!box.restrictions.length) return "almost whatever you believe";
+    return "when " + box.restrictions.map((r) => {
+      const p = parameterHTML(r.parameter);
+      return `${p.html} is ${sig3(r.low)}–${sig3(r.high)}${p.unit ? " " + esc(p.unit) : ""}`;
+    }).join(" and ");
+  }
+  function robustText(res) {
+    const views = Object.keys(res.regret);
+    let html = "";
+    for (const view of views) {
+      const label = (res.perspectives_info[view] || {}).label || human(view);
+      const r = res.regret[view], e = res.evppi[view];
+      html += `<h4>${esc(label)}</h4><ul>`;
+      const wins = Object.entries(r.win_share).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
+      // postures that rank first in under RARE of the futures: one line (PRIM does not
+      // search them: analysis.robust.MIN_WIN_SHARE)
+      const rare = wins.filter(([p, v]) => v < RARE && !res.boxes.some((b) => b.perspective === view && b.posture === p));
+      for (const [p, share] of wins.filter((x) => !rare.includes(x))) {
+        const box = res.boxes.find((b) => b.perspective === view && b.posture === p);
+        const why = box ? `, ${boxSentence(box)} <span class="num">(coverage ${pct0(box.coverage)}, density ${pct0(box.density)})</span>` : "; no pattern of assumptions explains when";
+        html += `<li><strong>${esc(postureLabel(p))}</strong> ranks first in <span class="num">${pct0(share)}</span> of futures${why}.</li>`;
+      }
+      if (rare.length) html += `<li>Rarely first (under ${pct0(RARE)} of futures): ${rare.map(([p, v]) => `${esc(postureLabel(p))} <span class="num">${pct0(v)}</span>`).join(", ")}.</li>`;
+      html += `<li>Smallest worst-case regret: <strong>${esc(postureLabel(r.minimax))}</strong> <span class="num">(largest regret ${fix2(r.max_regret[r.minimax])} value points)</span>.</li>`;
+      const above = Object.entries(e.parameters).filter(([, v]) => v > e.noise_floor);
+      html += above.length
+        ? `<li>Most worth knowing first: ${parameterHTML(above[0][0]).html} <span class="num">(EVPPI ${e.parameters[above[0][0]].toFixed(4)} value points; noise floor ${e.noise_floor.toFixed(4)})</span>.</li>`
+        : `<li>No single uncertainty is worth resolving above the noise floor <span class="num">(${e.noise_floor.toFixed(4)})</span>.</li>`;
+      html += "</ul>";
+    }
+    return html;
+  }
+  function chartRobust() {
+    const res = state.robust;
+    const title = "Who ranks first across the futures, per perspective";
+    if (!res) {
+      $("robust-text").innerHTML = "";
+      return emptyChart("chart-robust", title, "Press “Explore the futures”.");
+    }
+    const views = Object.keys(res.regret);
+    const small = compact("chart-robust");
+    // on a narrow chart, the perspective's name without its gloss ("Atlanticist")
+    const name = (v) => { const l = (res.perspectives_info[v] || {}).label || human(v); return small ? l.split(" (")[0] : l; };
+    const y = views.map((v) => wrap(name(v), small ? 12 : 28));
+    const palette = [C.blue, C.orange, C.green, C.purple, C.sky, C.red];
+    const data = res.run.postures.map((p, k) => ({
+      type: "bar", orientation: "h", name: postureLabel(p), y,
+      x: views.map((v) => res.regret[v].win_share[p]),
+      // a share's label only where it fits upright (a narrower bar on a phone)
+      text: views.map((v) => (res.regret[v].win_share[p] >= (small ? 0.18 : 0.12) ? pct0(res.regret[v].win_share[p]) : "")),
+      textangle: 0,
+      textposition: "inside", insidetextanchor: "middle", textfont: { color: "#fff" },
+      marker: { color: palette[k % palette.length] },
+      hovertemplate: "%{y}: " + esc(postureLabel(p)) + " ranks first in %{x:.0%} of futures<extra></extra>",
+    }));
+    const layout = baseLayout("chart-robust", title, "", { barmode: "stack", hovermode: "closest" });
+    const xtitle = small ? `share of ${res.run.samples} futures` : `share of ${res.run.samples} futures in which the posture ranks first`;
+    layout.xaxis = { title: { text: xtitle }, range: [0, 1], tickvals: [0, 0.25, 0.5, 0.75, 1], tickformat: ".0%", gridcolor: "#e3e6ea", automargin: true };
+    layout.yaxis = { title: { text: "" }, automargin: true, autorange: "reversed", tickfont: { size: small ? 10 : 11 } };
+    layout.legend.traceorder = "normal";
+    if (small) { layout.margin.b = 70; layout.margin.r = 24; } // room for the "100%" tick
+    $("robust-text").innerHTML = robustText(res);
+    return Plotly.react("chart-robust", data, layout, config("chart-robust"));
+  }
+
   // ------------------------------------------------------------------ downloads, sharing
   function download(name, text, type) {
     const blob = new Blob([text], { type });
@@ -994,7 +1212,8 @@
       for (const p of persp) $("perspective").add(new Option(p.label || p.name, p.name));
       for (const opt of [...$("draws").options]) if (Number(opt.value) > health.limits.max_draws) opt.remove();
       for (const opt of [...$("cmp-draws").options]) if (Number(opt.value) > health.limits.max_compare_draws) opt.remove();
-      for (const [id, max] of [["draws", health.limits.max_draws], ["cmp-draws", health.limits.max_compare_draws]]) {
+      for (const opt of [...$("rob-samples").options]) if (Number(opt.value) > health.limits.max_robust_samples) opt.remove();
+      for (const [id, max] of [["draws", health.limits.max_draws], ["cmp-draws", health.limits.max_compare_draws], ["rob-samples", health.limits.max_robust_samples]]) {
         if (!$(id).options.length && max > 0) $(id).add(new Option(String(max)));
       }
       state.geo = geo;
@@ -1005,8 +1224,12 @@
       buildSliders();
       if (narrow()) $("sliders-card").open = false; // on a phone the charts come first
       $("map-var").value = state.mapVar;
+      for (const opt of [...$("rob-samples").options]) if (Number(opt.value) > health.limits.max_robust_samples) opt.remove();
+      if (!$("rob-samples").options.length) $("rob-samples").add(new Option(String(health.limits.max_robust_samples)));
       chartScorecard();
       chartSmaa();
+      chartAttribution();
+      chartRobust();
       wire();
       await update();
     } catch (err) {
@@ -1065,6 +1288,8 @@
         renderAll();
         chartScorecard();
         chartSmaa();
+        chartAttribution();
+        chartRobust();
       }, 200);
     });
     $("run-mc").addEventListener("click", runMonteCarlo);
@@ -1072,6 +1297,9 @@
     $("cancel-cmp").addEventListener("click", cancelCompare);
     $("clear-mc").addEventListener("click", () => schedule(performance.now()));
     $("run-compare").addEventListener("click", runCompare);
+    $("attr-posture").addEventListener("change", () => chartAttribution());
+    $("run-robust").addEventListener("click", runRobust);
+    $("cancel-rob").addEventListener("click", cancelRobust);
     $("dl-yaml").addEventListener("click", downloadYaml);
     $("dl-csv").addEventListener("click", downloadCsv);
     $("share").addEventListener("click", share);
