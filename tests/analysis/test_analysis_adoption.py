@@ -1,4 +1,5 @@
-"""Adoption forecast: probabilities sum to 1, clout from data, status-quo bonus helps BAU."""
+"""Adoption forecast: probabilities sum to 1, clout from data, status-quo bonus helps BAU,
+utilities on the fixed value scales (dropping a posture changes no other posture's utility)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from natofutures.analysis import adoption
+from natofutures.analysis import adoption, mcda
 from natofutures.analysis.criteria import CRITERION_NAMES, SIMULATED
 from natofutures.errors import InputError
 
 POSTURES = ["business_as_usual", "democracy_international", "global_vs_china", "division_of_labor"]
+SCALES = mcda.scale_matrix(SIMULATED, years=21)  # the anchors at horizon 2045 from 2024
+FULL_SCALES = mcda.scale_matrix(CRITERION_NAMES, years=21)
 
 
 @pytest.fixture(scope="module")
@@ -59,10 +62,10 @@ def test_clout_from_a_synthetic_panel() -> None:
 
 
 def test_probabilities_sum_to_one_per_draw(people: adoption.Stakeholders) -> None:
-    p = adoption.adoption_probabilities(outcomes(), POSTURES, SIMULATED, people)
+    p = adoption.adoption_probabilities(outcomes(), POSTURES, SIMULATED, people, SCALES)
     assert p.shape == (50, 4)
     np.testing.assert_allclose(p.sum(axis=1), 1.0)
-    f = adoption.forecast(outcomes(), POSTURES, SIMULATED, people)
+    f = adoption.forecast(outcomes(), POSTURES, SIMULATED, people, SCALES)
     assert f.sum() == pytest.approx(1.0)
     assert list(f.index) == POSTURES
 
@@ -71,36 +74,72 @@ def test_status_quo_bonus_raises_business_as_usual(people: adoption.Stakeholders
     x = outcomes(3)
     spec = adoption.load_spec()
     low = adoption.stakeholders(spec, status_quo_bonus=0.0)
-    high = adoption.stakeholders(spec, status_quo_bonus=0.25)
-    p_low = adoption.forecast(x, POSTURES, SIMULATED, low)
-    p_high = adoption.forecast(x, POSTURES, SIMULATED, high)
+    high = adoption.stakeholders(spec, status_quo_bonus=0.075)
+    p_low = adoption.forecast(x, POSTURES, SIMULATED, low, SCALES)
+    p_high = adoption.forecast(x, POSTURES, SIMULATED, high, SCALES)
     assert p_high["business_as_usual"] > p_low["business_as_usual"]
     assert all(p_high[p] < p_low[p] for p in POSTURES[1:])
 
 
 def test_equal_outcomes_give_the_status_quo_its_bonus_only(people: adoption.Stakeholders) -> None:
     x = np.ones((1, 4, len(SIMULATED)))
-    p = adoption.forecast(x, POSTURES, SIMULATED, people)
+    p = adoption.forecast(x, POSTURES, SIMULATED, people, SCALES)
     e = np.exp(people.decisiveness * people.status_quo_bonus)
     assert p["business_as_usual"] == pytest.approx(e / (e + 3))
 
 
 def test_a_posture_best_for_everyone_is_the_likeliest(people: adoption.Stakeholders) -> None:
-    x = np.zeros((1, 4, len(SIMULATED)))
-    directions = np.array([1 if c in {"european_self_reliance", "burden_equity",
-                                      "intra_european_stability", "cohesion"} else -1
-                           for c in SIMULATED])
-    x[0, 2] = np.where(directions > 0, 1.0, 0.0)  # posture 2 best on every criterion
-    x[0, [0, 1, 3]] = np.where(directions > 0, 0.0, 1.0)
-    p = adoption.forecast(x, POSTURES, SIMULATED, people)
+    x = np.empty((1, 4, len(SIMULATED)))
+    x[0, :] = SCALES[0]  # every posture at the worst anchors ...
+    x[0, 2] = SCALES[1]  # ... but global_vs_china at the best on every criterion
+    p = adoption.forecast(x, POSTURES, SIMULATED, people, SCALES)
     assert p.idxmax() == "global_vs_china"
+    u = adoption.utilities(x, SIMULATED, people, SCALES)
+    np.testing.assert_allclose(u[0, :, 2], 1.0)
+    np.testing.assert_allclose(u[0, :, [0, 1, 3]], 0.0, atol=1e-12)
+
+
+def test_utilities_are_on_fixed_scales_not_relative_to_the_postures_compared(
+    people: adoption.Stakeholders,
+) -> None:
+    # Issue #16: dropping a posture must not change the others' utilities, and the logit
+    # then keeps the odds between the remaining postures.
+    x = outcomes(5)
+    keep = [0, 1, 3]
+    u_all = adoption.utilities(x, SIMULATED, people, SCALES)
+    u_three = adoption.utilities(x[:, keep], SIMULATED, people, SCALES)
+    np.testing.assert_allclose(u_three, u_all[..., keep])
+    p_all = adoption.adoption_probabilities(x, POSTURES, SIMULATED, people, SCALES)
+    three = [POSTURES[j] for j in keep]
+    p_three = adoption.adoption_probabilities(x[:, keep], three, SIMULATED, people, SCALES)
+    np.testing.assert_allclose(p_three[:, 1] / p_three[:, 0], p_all[:, 1] / p_all[:, 0])
+    np.testing.assert_allclose(p_three[:, 2] / p_three[:, 0], p_all[:, 3] / p_all[:, 0])
+
+
+def test_absolute_levels_matter(people: adoption.Stakeholders) -> None:
+    # Two postures that differ by the same relative amount on a narrow and on a wide part of
+    # a scale used to get the same min-max values; on fixed scales the wider gap counts more.
+    x = np.tile(SCALES[0], (1, 2, 1))
+    near, far = x.copy(), x.copy()
+    near[0, 1] = SCALES[0] + 0.1 * (SCALES[1] - SCALES[0])
+    far[0, 1] = SCALES[0] + 0.9 * (SCALES[1] - SCALES[0])
+    two = POSTURES[1:3]
+    p_near = adoption.forecast(near, two, SIMULATED, people, SCALES)
+    p_far = adoption.forecast(far, two, SIMULATED, people, SCALES)
+    assert p_far[two[1]] > p_near[two[1]] > 0.5
+
+
+def test_scales_of_the_wrong_shape_are_refused(people: adoption.Stakeholders) -> None:
+    with pytest.raises(InputError, match=r"scales: shape \(2, 3\)") as info:
+        adoption.utilities(outcomes(), SIMULATED, people, np.ones((2, 3)))
+    assert "\n" not in str(info.value)
 
 
 def test_feasibility_is_ignored_in_utilities(people: adoption.Stakeholders) -> None:
     x = outcomes(1)
     with_f = np.concatenate([x, np.random.default_rng(9).uniform(size=(50, 4, 1))], axis=2)
-    a = adoption.forecast(x, POSTURES, SIMULATED, people)
-    b = adoption.forecast(with_f, POSTURES, CRITERION_NAMES, people)
+    a = adoption.forecast(x, POSTURES, SIMULATED, people, SCALES)
+    b = adoption.forecast(with_f, POSTURES, CRITERION_NAMES, people, FULL_SCALES)
     pd.testing.assert_series_equal(a, b)
 
 

@@ -5,8 +5,11 @@ multinomial logit over postures:
 
 1. **Utilities.** Stakeholder ``s`` values posture ``p`` by the weighted sum of its
    criteria under the stakeholder's weights: ``U[s, p] = Σ_c w[s, c] · v_c(x[p])`` with
-   ``v_c`` the min–max partial value across the postures compared (0 worst … 1 best).
-   ``feasibility`` is left out (it is what this model produces).
+   ``v_c`` the partial value on the criterion's fixed value scale (0 at its worst anchor,
+   1 at its best; ``parameters/value_scales.yaml``, the scales the rankings use), so a
+   posture's utility does not depend on which other postures are compared and a weight is
+   a swing weight over stated anchors (issue #16). ``feasibility`` is left out (it is
+   what this model produces).
 2. **Weight in the bargain.** ``ω_s ∝ clout_s · salience_s`` (Bueno de Mesquita's
    capability × salience). Clout is *derived from the bundled data*: the stakeholder's share
    of alliance GDP and of alliance defence spending in the base year
@@ -40,7 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from natofutures.analysis import perspectives as _persp
 from natofutures.analysis.criteria import CRITERIA, CRITERION_NAMES
-from natofutures.analysis.mcda import FloatArray, minmax_value
+from natofutures.analysis.mcda import FloatArray, interval_value
 from natofutures.errors import DataError, InputError
 from natofutures.parameters import load_yaml
 
@@ -255,16 +258,26 @@ def stakeholders(
 
 
 def utilities(
-    outcomes: ArrayLike, criteria: tuple[str, ...], people: Stakeholders
+    outcomes: ArrayLike, criteria: tuple[str, ...], people: Stakeholders, scales: ArrayLike
 ) -> FloatArray:
-    """Each stakeholder's utility ``U[..., s, p]`` in [0, 1] for outcomes ``(..., p, c)``."""
+    """Each stakeholder's utility ``U[..., s, p]`` for outcomes ``(..., p, c)``.
+
+    ``scales`` is the ``(2, len(criteria))`` worst and best anchors of ``criteria``
+    (:func:`natofutures.analysis.mcda.scale_matrix`): 0 with every valued criterion at its
+    worst anchor, 1 at its best; beyond an anchor the value extrapolates.
+    """
     x = np.asarray(outcomes, dtype=float)
+    s = np.asarray(scales, dtype=float)
+    if s.shape != (2, len(criteria)):
+        raise InputError(
+            f"scales: shape {s.shape} is not allowed; expected (2, {len(criteria)}), the worst "
+            "and best anchors of the criteria"
+        )
     idx = [criteria.index(c) for c in UTILITY_CRITERIA if c in criteria]
     if not idx:
         raise InputError("adoption: outcomes hold none of the criteria stakeholders value")
     cols = [UTILITY_CRITERIA.index(criteria[i]) for i in idx]
-    directions = np.array([CRITERIA[criteria[i]].direction for i in idx], dtype=float)
-    v = minmax_value(x[..., idx], directions)  # (..., p, c)
+    v = interval_value(x[..., idx], s[:, idx])  # (..., p, c)
     w = people.weights[:, cols]
     w = w / w.sum(axis=1, keepdims=True)
     return np.asarray(np.einsum("...pc,sc->...sp", v, w), dtype=float)
@@ -275,9 +288,10 @@ def support(
     postures: list[str],
     criteria: tuple[str, ...],
     people: Stakeholders,
+    scales: ArrayLike,
 ) -> FloatArray:
     """Collective support ``V[..., p]`` (before the logit) for outcomes ``(..., p, c)``."""
-    utility = utilities(outcomes, criteria, people)  # (..., s, p)
+    utility = utilities(outcomes, criteria, people, scales)  # (..., s, p)
     influence = people.clout * people.salience
     influence = influence / influence.sum()
     value = np.einsum("...sp,s->...p", utility, influence)
@@ -293,13 +307,16 @@ def adoption_probabilities(
     postures: list[str],
     criteria: tuple[str, ...],
     people: Stakeholders,
+    scales: ArrayLike,
 ) -> FloatArray:
     """Per-draw probability that each posture is adopted: shape ``(..., postures)``.
 
-    ``outcomes`` is ``(..., postures, criteria)`` (e.g. draws × postures × criteria);
-    each row of the result sums to 1.
+    ``outcomes`` is ``(..., postures, criteria)`` (e.g. draws × postures × criteria), valued
+    on the fixed ``scales`` of ``criteria``; each row of the result sums to 1. Dropping a
+    posture leaves the odds between the others unchanged (the logit's independence from
+    irrelevant alternatives, now that utilities are on fixed scales).
     """
-    value = support(outcomes, postures, criteria, people)
+    value = support(outcomes, postures, criteria, people, scales)
     z = people.decisiveness * value
     z = z - z.max(axis=-1, keepdims=True)
     e = np.exp(z)
@@ -311,8 +328,9 @@ def forecast(
     postures: list[str],
     criteria: tuple[str, ...],
     people: Stakeholders,
+    scales: ArrayLike,
 ) -> pd.Series:
     """Probability of adoption of each posture, averaged over the outcome draws (sums to 1)."""
-    p = adoption_probabilities(outcomes, postures, criteria, people)
+    p = adoption_probabilities(outcomes, postures, criteria, people, scales)
     mean = p.reshape(-1, len(postures)).mean(axis=0)
     return pd.Series(mean / mean.sum(), index=pd.Index(postures, name="posture"), name="p")

@@ -391,7 +391,8 @@ def compare(
     )
     if progress:
         progress("forecasting adoption")
-    p_adopt = adoption.adoption_probabilities(simulated, names, SIMULATED, people)
+    value_scales = mcda.scale_matrix(SIMULATED, years=horizon - t0)
+    p_adopt = adoption.adoption_probabilities(simulated, names, SIMULATED, people, value_scales)
     outcomes = np.concatenate([simulated, 100.0 * p_adopt[..., np.newaxis]], axis=2)
     forecast = pd.Series(
         p_adopt.mean(axis=0) / p_adopt.mean(axis=0).sum(),
@@ -587,8 +588,9 @@ def forecast(
     simulated, hashes, data_version, t0 = simulate_outcomes(
         scenarios, draws=draws, seed=seed, horizon=horizon, progress=progress
     )
-    p = adoption.forecast(simulated, names, SIMULATED, people)
-    utilities = adoption.utilities(np.median(simulated, axis=0), SIMULATED, people)
+    scales = mcda.scale_matrix(SIMULATED, years=horizon - t0)
+    p = adoption.forecast(simulated, names, SIMULATED, people, scales)
+    utilities = adoption.utilities(np.median(simulated, axis=0), SIMULATED, people, scales)
     table = people.table()
     for j, name in enumerate(names):
         table[f"utility:{name}"] = utilities[:, j]
@@ -604,7 +606,9 @@ def forecast(
     bonuses = np.round(np.linspace(lo, hi, 6), 4)
     sweep = pd.DataFrame(
         [
-            adoption.forecast(simulated, names, SIMULATED, replace(people, status_quo_bonus=b))
+            adoption.forecast(
+                simulated, names, SIMULATED, replace(people, status_quo_bonus=b), scales
+            )
             for b in bonuses
         ],
         index=pd.Index(bonuses, name="status_quo_bonus"),

@@ -308,12 +308,13 @@ def model_function(
     paths = [u.name for u in uncertainties]
     people = adoption.stakeholders()
     scales = mcda.scale_matrix(CRITERION_NAMES, years=horizon - int(latest_year()))
+    sim_scales = mcda.scale_matrix(SIMULATED, years=horizon - int(latest_year()))
 
     def f(x: NDArray[np.float64]) -> NDArray[np.float64]:
         sims = np.stack(
             [simulate_samples(sc, paths, x, horizon, scheduler) for sc in postures], axis=1
         )
-        p_adopt = adoption.adoption_probabilities(sims, names, SIMULATED, people)
+        p_adopt = adoption.adoption_probabilities(sims, names, SIMULATED, people, sim_scales)
         full = np.concatenate([sims, 100.0 * p_adopt[..., np.newaxis]], axis=2)
         if output.every:
             firsts = [
@@ -386,11 +387,12 @@ def verdict_drivers(
     paths = [u.name for u in unc]
     people = adoption.stakeholders()
     scales = mcda.scale_matrix(CRITERION_NAMES, years=horizon - t0)
+    sim_scales = mcda.scale_matrix(SIMULATED, years=horizon - t0)
     wins = [names.index(winners[v.name]) for v in views]
 
     def f(x: NDArray[np.float64]) -> NDArray[np.float64]:
         sims = np.stack([simulate_samples(sc, paths, x, horizon) for sc in scenarios], axis=1)
-        p_adopt = adoption.adoption_probabilities(sims, names, SIMULATED, people)
+        p_adopt = adoption.adoption_probabilities(sims, names, SIMULATED, people, sim_scales)
         full = np.concatenate([sims, 100.0 * p_adopt[..., np.newaxis]], axis=2)
         out = []
         for view, win in zip(views, wins, strict=True):

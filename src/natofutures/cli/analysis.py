@@ -455,13 +455,16 @@ def forecast_cmd(
     seed: int = typer.Option(20220914, "--seed", help="Seed shared by all postures."),
     horizon: int = typer.Option(2045, "--horizon", help="Last simulated year."),
     status_quo_bonus: float | None = typer.Option(
-        None, "--status-quo-bonus", help="Status-quo bonus (judgement; default 0.10, range 0–0.25)."
+        None,
+        "--status-quo-bonus",
+        help="Status-quo bonus, in utility on the fixed value scales "
+        "(judgement; default 0.03, range 0–0.075).",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """Forecast which future NATO adopts: stakeholders, clout from data, bargaining model.
 
-    Example: natofutures forecast --status-quo-bonus 0.2
+    Example: natofutures forecast --status-quo-bonus 0.06
     """
     from natofutures.analysis.compare import forecast
 
@@ -516,7 +519,7 @@ def forecast_cmd(
     for bonus, row in zip(
         res.status_quo_sweep.index, res.status_quo_sweep.to_dict("records"), strict=True
     ):
-        sweep.add_row(f"{bonus:.2f}", *[f"{row[p]:.0%}" for p in postures_list])
+        sweep.add_row(f"{bonus:.3f}", *[f"{row[p]:.0%}" for p in postures_list])
     console.print(sweep)
     # forecast runs are not recorded: the footer says so rather than print an id
     console.print(_footer({**res.run, "run_id": None}), style="dim", highlight=False)
