@@ -60,8 +60,6 @@ from natofutures.engine.structure import (
     structure,
     threat_proximity,
 )
-from natofutures.engine.structure import Params as _Params  # the name _run_chunk uses
-from natofutures.engine.structure import Structure as _Structure  # the name _run_chunk uses
 from natofutures.engine.variables import BOOL_VARIABLES, OUT_NAMES, VARIABLES, Outputs
 from natofutures.errors import InputError, ScenarioError
 from natofutures.parameters import load_yaml
@@ -231,7 +229,7 @@ def _dummy_out(name: str) -> np.ndarray:
 def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
     sc: Scenario,
     b: Baseline,
-    st: _Structure,
+    st: Structure,
     zp: Array | None,
     n: int,
     out: dict[str, np.ndarray],
@@ -269,7 +267,7 @@ def _run_chunk(  # noqa: C901 - the model's year loop reads best in one place
             )
             lo_b, hi_b = spec.bounds if spec is not None else (-np.inf, np.inf)
             sampled[path] = np.clip(_sample(dist, zp[:, k]), lo_b, hi_b)
-    p = _Params(sc, sampled)
+    p = Params(sc, sampled)
     mc = mode != 0
     k0, k1 = _seed_key(seed)
 
