@@ -36,6 +36,15 @@ engine's bounds) and no solution for the Indo-Pacific; it is kept in the output 
 approximation (seeded). The out-of-area theatre has no challenger-defender dyad; its prior
 stays.
 
+What the engine adopts (:func:`slope_check`; rule written down on 2026-12-05 before it was
+computed, docs/validation.md). The fit's *level* fails out of sample (the post-1945 "long
+peace"), so h0 stays judgement. Its *slope* is adopted for k in Europe and the Indo-Pacific
+if (a) the same model fitted on 1946-2010 alone gives a balance coefficient of the same sign
+whose 90% interval overlaps the 1816-1945 one, and (b) the balance term raises the 1946-2010
+AUC of the 1816-1945 fit over the same model without it. With k adopted, h0 is the value that
+keeps the engine's judged 2024 hazard (``adopted.h0``): the judgement is on the hazard today,
+h0 is only what delivers it at the fitted k.
+
 References
 ----------
 Beck, N., Katz, J. N. and Tucker, R. (1998), Taking Time Seriously: Time-Series-Cross-Section
@@ -73,7 +82,6 @@ SPLINE = "bs(peace_years, df=4, degree=3, lower_bound=0, upper_bound=200)"
 SIM_DRAWS = 2000
 SEED = 19981001  # Beck, Katz and Tucker (1998), AJPS 42(4), October
 THEATRES = ("europe", "indo_pacific", "out_of_area")
-PRIOR = {"h0": {"europe": 0.08, "indo_pacific": 0.04, "out_of_area": 0.15}, "ratio_half": 1.5}
 
 # present-day dyads: challenger, frontline defender and the allies who stand with it (COW codes)
 EUROPEAN_ALLIES = (
@@ -300,6 +308,66 @@ def evaluate(fit: ModelFit, frame: pd.DataFrame, first: int, last: int) -> dict[
 
 
 # --------------------------------------------------------------------------- present day
+SLOPE_RULE = (
+    "k takes the fitted balance elasticity if (a) the same model fitted on 1946-2010 alone gives "
+    "a balance coefficient of the same sign whose 90% interval overlaps the 1816-1945 fit's and "
+    "(b) the 1816-1945 fit's 1946-2010 AUC is higher with the balance term than without it; "
+    "written down before it was computed (docs/validation.md); h0 stays judgement"
+)
+
+
+def slope_check(frame: pd.DataFrame, main: ModelFit) -> dict[str, Any]:
+    """Is the fitted balance slope stable and useful out of sample? (:data:`SLOPE_RULE`).
+
+    ``main`` is the 1816-1945 fit with its ``evaluation``; returns both periods' balance
+    coefficients, the out-of-sample AUC with and without the balance term, and the verdict.
+    """
+    beta = "ln_ratio_delivered"
+    without = fit_model(
+        frame, main.outcome, tuple(r for r in REGRESSORS if r != beta), name="no_balance"
+    )
+    later = fit_model(frame, main.outcome, REGRESSORS, EVAL_FROM, EVAL_UNTIL, "balance_later")
+    early, late = main.coefficients()[beta], later.coefficients()[beta]
+    same_sign = math.copysign(1.0, early["value"]) == math.copysign(1.0, late["value"])
+    overlap = late["ci90"][0] <= early["ci90"][1] and early["ci90"][0] <= late["ci90"][1]
+    auc_with = float(main.evaluation["auc"])
+    auc_without = evaluate(without, frame, EVAL_FROM, EVAL_UNTIL)["auc"]
+    stable, discriminates = bool(same_sign and overlap), bool(auc_with > auc_without)
+    return {
+        "rule": SLOPE_RULE,
+        "outcome": main.outcome,
+        "balance_1816_1945": early,
+        "balance_1946_2010": late | {"n_events": later.n_events},
+        "auc_1946_2010_with_balance": auc_with,
+        "auc_1946_2010_without_balance": auc_without,
+        "stable": stable,
+        "discriminates": discriminates,
+        "adopt": stable and discriminates,
+    }
+
+
+def adopted_parameters(
+    mapping: EngineMapping, engine: dict[str, float], adopt: bool
+) -> dict[str, Any]:
+    """The engine values the rule adopts for one theatre: the fitted k and its 90% interval,
+    and the h0 that keeps the engine's judged 2024 hazard at that k (``{}`` when nothing is
+    adopted: the rule fails, or no dyad stands for the theatre)."""
+    if not adopt or mapping.judgement["steepness"]:
+        return {}
+    r, r_half, intent = engine["ratio"], mapping.ratio_half, engine["intentions"]
+    k = mapping.steepness
+    return {
+        "steepness": k,
+        "steepness_range90": mapping.intervals["steepness"],
+        "h0": engine["hazard"] * (1.0 + (r / r_half) ** k) / intent,
+        "hazard_2024": engine["hazard"],
+        "note": (
+            "k: the fitted elasticity (not judgement); h0: judgement, the value that keeps the "
+            "engine's 2024 hazard (the judged level) at this k; R*: judgement"
+        ),
+    }
+
+
 def present_day_row(
     key: str,
     capabilities: pd.DataFrame,
@@ -418,6 +486,7 @@ class EngineMapping:
     anchor: dict[str, Any]
     note: str
     alternative: dict[str, Any] = field(default_factory=dict)
+    adopted: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -429,6 +498,7 @@ class EngineMapping:
             "anchor": self.anchor,
             "note": self.note,
             "alternative_h0_fixed": self.alternative,
+            "adopted": self.adopted,
         }
 
 
@@ -526,6 +596,7 @@ class HazardRun:
     present: dict[str, dict[str, Any]]
     engine: dict[str, EngineMapping]
     engine_2024: dict[str, dict[str, float]]
+    slope: dict[str, Any]
     frame: pd.DataFrame
     data_version: str
     verdict: str
@@ -533,26 +604,24 @@ class HazardRun:
 
 def engine_2024() -> tuple[dict[str, dict[str, float]], dict[str, Any]]:
     """The engine's deterministic 2024 balance, hazard and implied intentions per theatre,
-    with the hazard priors (defaults.yaml) - the numbers the mapping must reproduce."""
+    with its hazard parameters per theatre (defaults.yaml) - the numbers the mapping must
+    reproduce."""
     import natofutures as nf
     from natofutures.scenario import posture
 
     sc = posture("business_as_usual")
     ds = nf.simulate(sc, draws=0, horizon=2026, backend="numpy", variables=["balance", "hazard"])
     t0 = int(ds["year"].values[0])
-    prior: dict[str, Any] = {"h0": {}, "ratio_half": 1.5, "steepness": 3.0}
+    prior: dict[str, Any] = {"h0": {}, "ratio_half": {}, "steepness": {}}
     values = _defaults()
-    # the engine's R* and k are per theatre; the mapping's prior is Europe's (the defaults give
-    # every theatre the same value), the implied intentions use each theatre's own
-    prior["ratio_half"] = float(values["hazard.ratio_half.europe"])
-    prior["steepness"] = float(values["hazard.steepness.europe"])
     out = {}
     for t in THEATRES:
-        prior["h0"][t] = float(values[f"hazard.h0.{t}"])
+        for name in ("h0", "ratio_half", "steepness"):
+            prior[name][t] = float(values[f"hazard.{name}.{t}"])
         r = float(ds["balance"].sel(theatre=t, year=t0).values[0])
         h = float(ds["hazard"].sel(theatre=t, year=t0).values[0])
-        r_half, k = float(values[f"hazard.ratio_half.{t}"]), float(values[f"hazard.steepness.{t}"])
-        intent = h * (1.0 + (r / r_half) ** k) / prior["h0"][t]
+        q = (r / prior["ratio_half"][t]) ** prior["steepness"][t]
+        intent = h * (1.0 + q) / prior["h0"][t]
         out[t] = {"year": t0, "ratio": r, "hazard": h, "intentions": intent}
     return out, prior
 
@@ -615,15 +684,13 @@ def calibrate_hazard(decay_km: float | None = None, sim_draws: int = SIM_DRAWS) 
         row["fitted_hazard_full_period"] = float(predict_rows(full, pd.DataFrame([row]))[0])
     eng, prior = engine_2024()
     draws = simulate_params(main, sim_draws)
+    slope = slope_check(frame, main)
     mapping = {}
     for t in THEATRES:
         key = THEATRE_DYAD.get(t)
-        pr = {
-            "h0": prior["h0"][t],
-            "ratio_half": prior["ratio_half"],
-            "steepness": prior["steepness"],
-        }
+        pr = {name: prior[name][t] for name in ("h0", "ratio_half", "steepness")}
         mapping[t] = map_theatre(t, main, present[key] if key else None, eng[t], pr, draws)
+        mapping[t].adopted = adopted_parameters(mapping[t], eng[t], slope["adopt"])
     for k, row in present.items():
         t = "europe" if k.startswith("europe") else "indo_pacific"
         row["prior_hazard_2024_engine"] = eng[t]["hazard"]
@@ -638,6 +705,7 @@ def calibrate_hazard(decay_km: float | None = None, sim_draws: int = SIM_DRAWS) 
         present=present,
         engine=mapping,
         engine_2024=eng,
+        slope=slope,
         frame=frame,
         data_version=nfdata.data_version(),
         verdict=_verdict(main),
@@ -698,6 +766,7 @@ def to_dict(run: HazardRun) -> dict[str, Any]:
         }
         | {k: v for k, v in e.items() if k not in ("brier", "brier_base_rate", "auc")},
         "engine": {t: m.as_dict() for t, m in run.engine.items()},
+        "slope_check": run.slope,
         "estimand": (
             f"annual probability that the challenger begins a war-level MID (hostility 5) "
             f"against the target, directed politically relevant dyad-years; fit "
@@ -738,7 +807,14 @@ def calibration_yaml(run: HazardRun, command: str) -> dict[str, Any]:
             },
             "estimand": to_dict(run)["estimand"],
             "evaluation": run.main.evaluation,
+            "slope_check": run.slope,
             "parameters": params,
+            "adopted": {
+                f"hazard.{name}.{t}": m.adopted[name]
+                for t, m in run.engine.items()
+                for name in ("h0", "steepness")
+                if m.adopted
+            },
         }
     )
 
