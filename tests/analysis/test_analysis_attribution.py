@@ -35,6 +35,18 @@ def test_levers_are_grouped_by_the_mechanism_they_drive() -> None:
     assert attrib.mechanism_of("hazard.h0.europe") == "hazard"
 
 
+def test_many_unrelated_overrides_are_pooled_so_attribution_stays_within_its_limit() -> None:
+    # Eleven first components outside the named mechanisms plus set_by_posture would be 12
+    # players (2^12 engine runs); they are pooled into one group instead of refusing.
+    changed = ["us.guarantee", *(f"x{i}.a" for i in range(11))]
+    groups = attrib.lever_groups(changed, shocks=True)
+    assert groups["us_commitment"] == ["us.guarantee"]
+    assert groups[attrib.OTHER] == [f"x{i}.a" for i in range(11)]
+    assert len(groups) + 2 <= attrib.MAX_PLAYERS
+    few = attrib.lever_groups(["us.guarantee", "hazard.h0.europe"])
+    assert few == {"us_commitment": ["us.guarantee"], "hazard": ["hazard.h0.europe"]}
+
+
 @pytest.fixture(scope="module")
 def division() -> attrib.Attribution:
     return attrib.attribute(

@@ -37,7 +37,7 @@ doi:10.1007/s10115-013-0679-x (Shapley values to attribute a model's output to i
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,6 +61,8 @@ MECHANISMS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 )
 SET_BY_POSTURE = "set_by_posture"
 SHOCKS = "shocks"
+#: Where levers outside the named mechanisms go when they would make too many groups.
+OTHER = "other_parameters"
 #: Share of the absolute contributions above which a difference counts as an assumption.
 #: Judgement (range 0.8–1.0): "all, or nearly all, of it is the posture's own setting".
 ASSUMPTION_SHARE = 0.9
@@ -68,6 +70,27 @@ ASSUMPTION_SHARE = 0.9
 NEGLIGIBLE = 1e-6
 #: At most this many players (2^n central-case rows per posture).
 MAX_PLAYERS = 10
+
+
+def lever_groups(changed: Iterable[str], *, shocks: bool = False) -> dict[str, list[str]]:
+    """Changed parameter paths grouped by mechanism, at most :data:`MAX_PLAYERS` players.
+
+    Paths outside the named :data:`MECHANISMS` form one group per first path component; if
+    that would exceed the limit (with ``shocks`` and ``set_by_posture`` counted), they are
+    pooled into one :data:`OTHER` group, so a custom scenario that overrides many unrelated
+    parameters still gets an attribution.
+    """
+    groups: dict[str, list[str]] = {}
+    for p in changed:
+        groups.setdefault(mechanism_of(p), []).append(p)
+    if len(groups) + int(shocks) + 1 <= MAX_PLAYERS:
+        return groups
+    named = {name for name, _, _ in MECHANISMS}
+    pooled: dict[str, list[str]] = {g: ps for g, ps in groups.items() if g in named}
+    other = [p for g, ps in groups.items() if g not in named for p in ps]
+    if other:
+        pooled[OTHER] = other
+    return pooled
 
 
 def mechanism_of(path: str) -> str:
@@ -160,9 +183,7 @@ def attribute(
 
     names = tuple(criteria) if criteria is not None else SIMULATED
     mine, _ = _changed(sc, ref)
-    groups: dict[str, list[str]] = {}
-    for p in mine:
-        groups.setdefault(mechanism_of(p), []).append(p)
+    groups = lever_groups(mine, shocks=tuple(sc.shocks) != tuple(ref.shocks))
     engine_players = [*groups, *((SHOCKS,) if tuple(sc.shocks) != tuple(ref.shocks) else ())]
     players = (*engine_players, SET_BY_POSTURE)
     n = len(players)

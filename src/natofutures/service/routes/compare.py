@@ -149,6 +149,10 @@ def attribution_info(attribution: dict[str, Any]) -> dict[str, dict[str, str]]:
         "drives": "an assumption restated, not a simulated result",
     }
     info[attrib.SHOCKS] = {"levers": "the scenario's dated shocks", "drives": "the shocks"}
+    info[attrib.OTHER] = {
+        "levers": "levers outside the mechanism groups, pooled (too many groups otherwise)",
+        "drives": "various mechanisms",
+    }
     players = {g for per in attribution.values() for parts in per.values() for g in parts}
     for name in sorted(players - set(info)):
         info[name] = {"levers": f"{name}.*", "drives": "levers outside the mechanism groups"}
