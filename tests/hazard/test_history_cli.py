@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from natofutures.scenario import parameter_table
+
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -65,6 +67,26 @@ def test_the_present_day_anchor_sits_beside_the_prior(hazard_json: tuple[dict, P
             out["present_day"]["europe_with_us" if key == "europe" else key]["fitted_hazard"],
             rel=1e-6,
         )
+
+
+@pytest.mark.parametrize("theatre", ["europe", "indo_pacific"])
+def test_the_engine_defaults_follow_the_pre_registered_slope_rule(
+    hazard_json: tuple[dict, Path], theatre: str
+) -> None:
+    """The rule passed, so k is the fitted value and interval; if it failed, k is judgement."""
+    out, _ = hazard_json
+    k = parameter_table()[f"hazard.steepness.{theatre}"]
+    adopted = out["engine"][theatre]["adopted"]
+    if not out["slope_check"]["adopt"]:
+        assert k.judgement is True
+        return
+    assert k.judgement is False
+    assert float(k.value) == pytest.approx(adopted["steepness"], abs=5e-4)
+    assert k.range == pytest.approx(tuple(adopted["steepness_range90"]), abs=5e-4)
+    # h0 keeps the judged 2024 hazard at the fitted k: it is its own adopted value
+    h0 = parameter_table()[f"hazard.h0.{theatre}"]
+    assert h0.judgement is True
+    assert float(h0.value) == pytest.approx(adopted["h0"], abs=5e-5)
 
 
 @pytest.mark.parametrize(

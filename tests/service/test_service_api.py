@@ -664,6 +664,32 @@ def test_serve_refuses_a_public_host_without_a_token(monkeypatch: pytest.MonkeyP
     assert "--host" in capsys.readouterr().err
 
 
+def test_serve_passes_its_limits_to_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    from natofutures.cli import main
+
+    served: list[Any] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.append(app))
+    with pytest.raises(SystemExit) as exc:
+        main(["serve", "--max-robust-samples", "200", "--max-smaa-samples", "5000"])
+    assert exc.value.code == 0
+    cfg = served[0].state.config
+    assert (cfg.max_robust_samples, cfg.max_smaa_samples) == (200, 5000)
+    served[0].state.jobs.shutdown()
+
+
+def test_serve_refuses_a_robust_limit_below_the_smallest_job(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from natofutures.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["serve", "--max-robust-samples", "5"])
+    assert exc.value.code == 2
+    assert "--max-robust-samples" in capsys.readouterr().err
+
+
 def test_cli_help_does_not_import_the_web_stack() -> None:
     import subprocess
     import sys

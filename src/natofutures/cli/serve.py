@@ -35,6 +35,9 @@ def serve_cmd(
     max_smaa_samples: int = typer.Option(
         100_000, min=1, help="Largest SMAA sample count of a compare request."
     ),
+    max_robust_samples: int = typer.Option(
+        1000, min=20, help="Largest number of sampled futures of a robust job."
+    ),
     store: Path | None = typer.Option(
         None, "--store", help="Runs store folder (default: NATOFUTURES_STORE or user data dir)."
     ),
@@ -67,6 +70,7 @@ def serve_cmd(
         max_horizon=max_horizon,
         max_compare_draws=max_compare_draws,
         max_smaa_samples=max_smaa_samples,
+        max_robust_samples=max_robust_samples,
         token=token,
         store=store,
         cors_origins=tuple(cors_origin),
