@@ -65,14 +65,14 @@ def test_with_overrides_renames_a_variant() -> None:
 
 
 def test_compare_takes_a_renamed_variant_next_to_its_posture() -> None:
-    from natofutures.analysis.compare import _resolve_postures
+    from natofutures.analysis.compare import resolve_postures
 
     dol = nf.posture("division_of_labor")
     with pytest.raises(InputError, match="given twice"):
-        _resolve_postures(["division_of_labor", dol.with_overrides({"us.resolve": 0.9})])
+        resolve_postures(["division_of_labor", dol.with_overrides({"us.resolve": 0.9})])
     names = [
         s.name
-        for s in _resolve_postures(
+        for s in resolve_postures(
             ["division_of_labor", dol.with_overrides({"us.resolve": 0.9}, name="dol_firm")]
         )
     ]

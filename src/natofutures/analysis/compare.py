@@ -243,7 +243,9 @@ class Comparison:
 
 
 # ----------------------------------------------------------------------------- inputs
-def _resolve_postures(postures: Sequence[Any] | None) -> list[Any]:
+def resolve_postures(postures: Sequence[Any] | None) -> list[Any]:
+    """Scenarios from built-in names, YAML paths or Scenario objects ("a,b" or one path too);
+    None or empty means the four built-ins. Shared by compare, robust, sensitivity and report."""
     from natofutures.scenario import Scenario, load_scenario, posture, posture_names
 
     names = posture_names()
@@ -295,10 +297,12 @@ def _load_posture_or_scenario(
     return load_scenario(path)
 
 
-def _resolve_perspectives(
+def resolve_perspectives(
     perspectives: Sequence[str | Path | Perspective] | None,
     weights: str | Mapping[str, float] | None,
 ) -> list[Perspective]:
+    """Perspectives from names, YAML paths or objects, plus one from ``weights`` if given;
+    none at all means every built-in perspective. Names must be distinct."""
     out: list[Perspective] = []
     if isinstance(perspectives, str | Path | Perspective):
         perspectives = [perspectives]
@@ -380,8 +384,8 @@ def compare(
     seed = _check_int("seed", seed, 0, 2**63 - 1)
     horizon = _check_int("horizon", horizon, 2025, 2100)
     smaa_samples = _check_int("smaa_samples", smaa_samples, 1, MAX_SMAA_SAMPLES)
-    views = _resolve_perspectives(perspectives, weights)
-    scenarios = _resolve_postures(postures)
+    views = resolve_perspectives(perspectives, weights)
+    scenarios = resolve_postures(postures)
     names = [s.name for s in scenarios]
     people = adoption.stakeholders(status_quo_bonus=status_quo_bonus)
 
@@ -582,7 +586,7 @@ def forecast(
     draws = _check_int("draws", draws, 0, MAX_DRAWS)
     seed = _check_int("seed", seed, 0, 2**63 - 1)
     horizon = _check_int("horizon", horizon, 2025, 2100)
-    scenarios = _resolve_postures(postures)
+    scenarios = resolve_postures(postures)
     names = [s.name for s in scenarios]
     people = adoption.stakeholders(status_quo_bonus=status_quo_bonus)
     simulated, hashes, data_version, t0 = simulate_outcomes(

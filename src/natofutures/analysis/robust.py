@@ -345,7 +345,7 @@ def robust(
     progress: Callable[[str], None] | None = None,
 ) -> RobustResult:
     """Scenario discovery (PRIM), minimax regret and EVPPI over an ensemble of futures."""
-    from natofutures.analysis.compare import _check_int, _resolve_perspectives, _resolve_postures
+    from natofutures.analysis.compare import _check_int, resolve_perspectives, resolve_postures
     from natofutures.analysis.criteria import SIMULATED
     from natofutures.analysis.smaa import sample_weights
     from natofutures.data import latest_year
@@ -353,8 +353,8 @@ def robust(
     samples = _check_int("samples", samples, 20, MAX_SAMPLES)
     seed = _check_int("seed", seed, 0, 2**32 - 1)
     horizon = _check_int("horizon", horizon, 2025, 2100)
-    views = _resolve_perspectives(perspectives, None)
-    scenarios = _resolve_postures(postures)
+    views = resolve_perspectives(perspectives, None)
+    scenarios = resolve_postures(postures)
     names = [s.name for s in scenarios]
     design, crit = simulate_ensemble(scenarios, samples, seed, horizon, progress)
     scales = _row_scales(design, SIMULATED, horizon - int(latest_year()))

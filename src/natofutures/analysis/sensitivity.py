@@ -351,12 +351,12 @@ def run_model(
     apportion the variance of "which model ranks first"), or ``rank:all`` (the same for every
     bundled perspective, outputs ``PERSPECTIVE:POSTURE``, from one set of engine runs).
     """
-    from natofutures.analysis.compare import _resolve_postures
+    from natofutures.analysis.compare import resolve_postures
 
     if isinstance(horizon, bool) or not isinstance(horizon, int) or not 2025 <= horizon <= 2100:
         raise InputError(f"--horizon: {horizon!r} is not allowed; expected a year in [2025, 2100]")
     spec = parse_output(output)
-    scenarios = _resolve_postures(postures)
+    scenarios = resolve_postures(postures)
     unc = model_uncertainties()
     func, names = model_function(spec, unc, scenarios, horizon, scheduler)
     return run(unc, func, method=method, n=n, seed=seed, outputs=names)

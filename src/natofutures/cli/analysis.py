@@ -668,11 +668,11 @@ def _record_sensitivity(
 ) -> str:
     """Keep the sensitivity run (its indices) in the runs store."""
     from natofutures import runs
-    from natofutures.analysis.compare import _resolve_postures
+    from natofutures.analysis.compare import resolve_postures
 
     names = _split(postures)
     spec = runs.spec_for(
-        "sensitivity", _resolve_postures(names or None), draws=int(res.samples), seed=seed,
+        "sensitivity", resolve_postures(names or None), draws=int(res.samples), seed=seed,
         horizon=horizon, options={"output": output, "method": method, "n": n,
                                   "postures": names},
         source="cli",

@@ -264,13 +264,13 @@ def drivers_table(data: ReportData, n: int, seed: int) -> pd.DataFrame:
     """The report's inputs to :func:`natofutures.analysis.sensitivity.verdict_drivers`."""
     from natofutures.analysis import perspectives as persp
     from natofutures.analysis import sensitivity
-    from natofutures.analysis.compare import _resolve_postures
+    from natofutures.analysis.compare import resolve_postures
     from natofutures.data import latest_year
 
     if set(data.scenarios) >= set(data.postures):
         scenarios = [data.scenarios[p] for p in data.postures]
     else:
-        scenarios = _resolve_postures(data.postures)
+        scenarios = resolve_postures(data.postures)
     views = [persp.load(v) for v in data.perspectives if v != "custom"]
     return sensitivity.verdict_drivers(
         scenarios,
