@@ -27,8 +27,9 @@ scales and weights, and then
 - **EVPPI**: the expected value of perfect partial information about one parameter,
   ``E_θ[max_a E(V_a | θ)] − max_a E(V_a)``, estimated by averaging within quantile bins of
   the parameter (the binned form of Strong and Oakley 2013's regression estimator). It is in
-  value points (0–1 scale) and is biased upward by noise: ``noise_floor`` is the same
-  estimate for an independent random column, the level below which an EVPPI means nothing.
+  value points (0 to 1 between the scales' anchors) and is biased upward by noise:
+  ``noise_floor`` is the same estimate for an independent random column, the level below
+  which an EVPPI means nothing.
 
 Weights are preferences, not uncertainties to resolve, so they enter the boxes (what you
 would have to *value*) but not the EVPPI.
@@ -308,7 +309,7 @@ def prim_box(
 
 
 def regret(values: np.ndarray, names: Sequence[str]) -> dict[str, Any]:
-    """Minimax regret over the ensemble's rows (value points, 0–1 scale)."""
+    """Minimax regret over the ensemble's rows (value points; can exceed 1 beyond the anchors)."""
     r = values.max(axis=1, keepdims=True) - values
     worst = r.max(axis=0)
     return {
@@ -396,7 +397,8 @@ def robust(
             "evpi": perfect,
             "noise_floor": evppi(v, noise, bins),
             "parameters": dict(top),
-            "unit": "value points (0–1 scale of the weighted value)",
+            "unit": "value points (weighted value: every criterion 0 at its worst and 1 at its "
+            "best anchor; outcomes beyond an anchor fall outside 0–1)",
         }
     run = {
         "samples": samples,
