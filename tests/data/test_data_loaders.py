@@ -154,6 +154,23 @@ def test_tables_and_table_round_trip() -> None:
         nf.data.table("nope")
 
 
+def test_every_bundled_csv_is_a_registered_table_and_so_in_the_data_version() -> None:
+    from natofutures.data.loaders import TABLES_DIR
+
+    on_disk = {p.stem for p in TABLES_DIR.glob("*.csv")}
+    assert on_disk == set(nf.data.tables())
+    assert "cold_war_milex" in on_disk
+
+
+def test_the_burden_fit_reads_the_soviet_series_through_the_registered_loader() -> None:
+    from natofutures.analysis.burden import cold_war
+
+    ussr = nf.data.cold_war_milex()
+    assert list(ussr.columns) == ["iso3", "year", "milex_usd", "source"]
+    assert (ussr["year"].min(), ussr["year"].max()) == (1949, 1991)
+    pd.testing.assert_frame_equal(cold_war.load(), ussr)
+
+
 def test_latest_year_is_the_latest_sipri_year() -> None:
     assert nf.data.latest_year() == 2024
 

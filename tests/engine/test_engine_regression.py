@@ -38,6 +38,8 @@ and US power unchanged; cumulative risk in Europe 2045 10.2 -> 13.5% (BAU), 13.8
 15.7 -> 14.0% (GvC), 12.4 -> 13.7% (DoL). Seeded Monte Carlo: mean European burden
 4.8195% -> 4.8252% (the sampled wars differ; mean European risk 19.4% -> 13.6%), mean
 Indo-Pacific risk 39.75% -> 41.81%.
+Data version only, 2026-12-05: cold_war_milex (the burden fit's Soviet series, unused by the
+engine) joined data_version() and its source label says COW NMC 7.0; no pinned number moved.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ import pytest
 import natofutures as nf
 from natofutures.engine.baseline import Baseline
 
-DATA_VERSION = "0cbd865876fb"
+DATA_VERSION = "0df4cdb3afde"
 
 # posture -> (European burden 2045, cumulative risk Europe 2045, US power delivered to the
 # Indo-Pacific 2045), deterministic central case, data version DATA_VERSION

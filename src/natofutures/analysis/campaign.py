@@ -36,8 +36,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from natofutures.engine.projection_loss import great_circle_km
 from natofutures.errors import not_allowed
 from natofutures.parameters import load_yaml
 
@@ -51,7 +53,6 @@ __all__ = [
     "run_campaign",
 ]
 
-EARTH_RADIUS_KM = 6371.0088
 US_GROUPS = ("us_forward", "us_rapid", "us_transatlantic")
 EUROPE_GROUPS = ("europe_forward", "europe_rapid", "europe_follow_on")
 
@@ -130,14 +131,6 @@ def advance_rate(
     if log_term > 700.0:
         return v_max * math.exp(-log_term)
     return v_max / (1.0 + math.exp(log_term))
-
-
-def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Haversine distance in km."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 # --------------------------------------------------------------------------- the simulation
@@ -334,9 +327,8 @@ def _distances(th: dict[str, Any]) -> dict[str, float]:
     out = {}
     for name, spec in th["objectives"].items():
         cap = caps.loc[spec["capital"]]
-        straight = great_circle_km(
-            spec["origin"]["lat"], spec["origin"]["lon"], float(cap["lat"]), float(cap["lon"])
-        )
+        ends = np.array([spec["origin"]["lat"], spec["origin"]["lon"], cap["lat"], cap["lon"]])
+        straight = float(great_circle_km(*ends.astype(float)))
         out[name] = straight * float(spec["circuity"]["value"]) - float(
             spec["outskirts_km"]["value"]
         )

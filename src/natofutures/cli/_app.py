@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -196,7 +199,33 @@ def postures_and_files(postures: str | None, files: list[Path] | None) -> list[A
     postures, not put in their place, unless ``--postures`` names others."""
     from natofutures.scenario import posture_names
 
-    names = [t.strip() for t in (postures or "").split(",") if t.strip()]
+    names = split_csv(postures)
     if not names and files:
         names = posture_names()
     return [*names, *(files or [])]
+
+
+POSTURES_HELP = (
+    "Comma-separated built-in postures (default: all four, with FILES added), e.g. "
+    "business_as_usual,division_of_labor."
+)
+
+
+def split_csv(text: str | None) -> list[str]:
+    """``"a, b,,c"`` -> ``["a", "b", "c"]`` (a comma-separated option; empty or None -> [])."""
+    return [t.strip() for t in (text or "").split(",") if t.strip()]
+
+
+def emit_json(payload: dict[str, Any]) -> None:
+    """Print ``payload`` as indented JSON on stdout (NaN refused: JSON has none)."""
+    typer.echo(json.dumps(payload, indent=2, allow_nan=False))
+
+
+@contextmanager
+def status_spinner(enabled: bool) -> Iterator[Any]:
+    """A spinner on stderr (never on stdout, so --json output stays clean); yields an updater."""
+    if not enabled:
+        yield lambda _msg: None
+        return
+    with console_err.status("starting") as status:
+        yield lambda msg: status.update(msg)

@@ -15,8 +15,6 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,32 +22,17 @@ import typer
 from rich.table import Table
 
 from natofutures._format import sig3 as _fmt
-from natofutures.cli._app import app, console, console_err, postures_and_files
+from natofutures.cli._app import (
+    POSTURES_HELP,
+    app,
+    console,
+    emit_json,
+    postures_and_files,
+    split_csv,
+    status_spinner,
+)
 from natofutures.cli._recording import NO_STORE_OPT, SCHEDULER_OPT, STORE_OPT, record_run
 from natofutures.errors import InputError
-
-_POSTURES_HELP = (
-    "Comma-separated built-in postures (default: all four, with FILES added), e.g. "
-    "business_as_usual,division_of_labor."
-)
-
-
-@contextmanager
-def _status(enabled: bool) -> Iterator[Any]:
-    """A spinner on stderr (never on stdout, so --json output stays clean)."""
-    if not enabled:
-        yield lambda _msg: None
-        return
-    with console_err.status("starting") as status:
-        yield lambda msg: status.update(msg)
-
-
-def _split(text: str | None) -> list[str]:
-    return [t.strip() for t in (text or "").split(",") if t.strip()]
-
-
-def _emit_json(payload: dict[str, Any]) -> None:
-    typer.echo(json.dumps(payload, indent=2, allow_nan=False))
 
 
 # ----------------------------------------------------------------------------- compare
@@ -347,7 +330,7 @@ def compare_cmd(
     files: list[Path] | None = typer.Argument(
         None, help="Posture or scenario YAML/JSON files to compare (with or instead of --postures)."
     ),
-    postures: str | None = typer.Option(None, "--postures", help=_POSTURES_HELP),
+    postures: str | None = typer.Option(None, "--postures", help=POSTURES_HELP),
     draws: int = typer.Option(
         1000, "--draws", help="Monte Carlo draws per posture (0 = central case)."
     ),
@@ -389,7 +372,7 @@ def compare_cmd(
     from natofutures.analysis.compare import compare
 
     chosen: list[Any] = postures_and_files(postures, files)
-    with _status(not as_json) as update:
+    with status_spinner(not as_json) as update:
         res = compare(
             chosen or None,
             draws=draws,
@@ -412,7 +395,7 @@ def compare_cmd(
     if report is not None:
         _write_report(res, report)
     if as_json:
-        _emit_json(res.to_dict())
+        emit_json(res.to_dict())
         return
     _verdicts(res)
     if full:
@@ -450,7 +433,7 @@ def compare_cmd(
 # ----------------------------------------------------------------------------- forecast
 @app.command("forecast")
 def forecast_cmd(
-    postures: str | None = typer.Option(None, "--postures", help=_POSTURES_HELP),
+    postures: str | None = typer.Option(None, "--postures", help=POSTURES_HELP),
     draws: int = typer.Option(1000, "--draws", help="Monte Carlo draws per posture."),
     seed: int = typer.Option(20220914, "--seed", help="Seed shared by all postures."),
     horizon: int = typer.Option(2045, "--horizon", help="Last simulated year."),
@@ -468,9 +451,9 @@ def forecast_cmd(
     """
     from natofutures.analysis.compare import forecast
 
-    with _status(not as_json) as update:
+    with status_spinner(not as_json) as update:
         res = forecast(
-            _split(postures) or None,
+            split_csv(postures) or None,
             draws=draws,
             seed=seed,
             horizon=horizon,
@@ -478,7 +461,7 @@ def forecast_cmd(
             progress=update,
         )
     if as_json:
-        _emit_json(res.to_dict())
+        emit_json(res.to_dict())
         return
     postures_list = list(res.forecast.index)
     t = Table(
@@ -585,7 +568,7 @@ def sensitivity_cmd(
     ),
     seed: int = typer.Option(0, "--seed", help="Seed of SALib's sampler and bootstrap."),
     horizon: int = typer.Option(2045, "--horizon", help="Last simulated year."),
-    postures: str | None = typer.Option(None, "--postures", help=_POSTURES_HELP),
+    postures: str | None = typer.Option(None, "--postures", help=POSTURES_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print the indices as JSON."),
     plot: Path | None = typer.Option(
         None, "--plot", help="Write sensitivity.png and .html to DIR."
@@ -608,7 +591,7 @@ def sensitivity_cmd(
     size = n if n is not None else (
         (256 if ranking else 64) if method == "sobol" else 20
     )
-    with _status(not as_json) as update:
+    with status_spinner(not as_json) as update:
         update(f"running the model on SALib's {method} sample")
         res = sens.run_model(
             output,
@@ -616,7 +599,7 @@ def sensitivity_cmd(
             n=size,
             seed=seed,
             horizon=horizon,
-            postures=_split(postures) or None,
+            postures=split_csv(postures) or None,
             scheduler=scheduler,
         )
     label = sens.parse_output(output).label
@@ -625,7 +608,7 @@ def sensitivity_cmd(
         else _record_sensitivity(res, output, method, size, seed, horizon, postures, store)
     )
     if as_json:
-        _emit_json({"output": label, "horizon": horizon, "run_id": stored, **res.to_dict()})
+        emit_json({"output": label, "horizon": horizon, "run_id": stored, **res.to_dict()})
         return
     outputs = list(dict.fromkeys(res.indices.index.get_level_values("output")))
     groups: dict[str, list[str]] = {}
@@ -670,7 +653,7 @@ def _record_sensitivity(
     from natofutures import runs
     from natofutures.analysis.compare import resolve_postures
 
-    names = _split(postures)
+    names = split_csv(postures)
     spec = runs.spec_for(
         "sensitivity", resolve_postures(names or None), draws=int(res.samples), seed=seed,
         horizon=horizon, options={"output": output, "method": method, "n": n,

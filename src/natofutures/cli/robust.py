@@ -14,8 +14,14 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from natofutures.cli._app import app, console
-from natofutures.cli.analysis import _POSTURES_HELP, _emit_json, _split, _status
+from natofutures.cli._app import (
+    POSTURES_HELP,
+    app,
+    console,
+    emit_json,
+    split_csv,
+    status_spinner,
+)
 
 
 def box_sentence(box: dict[str, Any]) -> str:
@@ -132,7 +138,7 @@ def _print(result: Any) -> None:
 
 @app.command("robust")
 def robust_cmd(
-    postures: str | None = typer.Option(None, "--postures", help=_POSTURES_HELP),
+    postures: str | None = typer.Option(None, "--postures", help=POSTURES_HELP),
     samples: int = typer.Option(
         400, "--samples", help="Futures in the ensemble (Latin hypercube), 20 to 20000."
     ),
@@ -155,14 +161,14 @@ def robust_cmd(
 
     if report is not None:
         check_out(report)  # a bad --report fails before any work
-    with _status(not as_json) as update:
+    with status_spinner(not as_json) as update:
         result = robust(
-            _split(postures) or None, samples=samples, seed=seed, horizon=horizon,
+            split_csv(postures) or None, samples=samples, seed=seed, horizon=horizon,
             perspectives=perspective or None, progress=update,
         )
     written = write_report(result, report) if report is not None else []
     if as_json:
-        _emit_json(result.to_dict())
+        emit_json(result.to_dict())
         return
     _print(result)
     if written:

@@ -28,6 +28,7 @@ TABLES = (
     "conflict_dyads",
     "long_run_gdp",
     "arms_races",
+    "cold_war_milex",
 )
 
 _DTYPES: dict[str, dict[str, str]] = {
@@ -90,6 +91,7 @@ _DTYPES: dict[str, dict[str, str]] = {
         "styear": "int64",
         "endyear": "int64",
     },
+    "cold_war_milex": {"iso3": "str", "year": "int64", "milex_usd": "float64", "source": "str"},
 }
 
 
@@ -295,6 +297,16 @@ def arms_races() -> pd.DataFrame:
     Columns: ``race_id``, ``ccode1``, ``ccode2`` (COW codes), ``styear``, ``endyear``.
     """
     return _copy("arms_races")
+
+
+def cold_war_milex() -> pd.DataFrame:
+    """USSR military spending 1949-1991 (``iso3`` RUS), constant 2023 US$, for the burden fit.
+
+    Columns: ``iso3``, ``year``, ``milex_usd`` (constant 2023 US$), ``source`` (SIPRI where
+    SIPRI reports the USSR, else COW NMC's USSR/USA ratio times SIPRI's USA, levelled on
+    SIPRI's first USSR year; ``natofutures.analysis.burden.cold_war``).
+    """
+    return _copy("cold_war_milex")
 
 
 def latest_year() -> int:

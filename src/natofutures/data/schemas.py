@@ -182,6 +182,17 @@ ARMS_RACES = pa.DataFrameSchema(
     strict=True,
 )
 
+COLD_WAR_MILEX = pa.DataFrameSchema(
+    {
+        "iso3": pa.Column(str, pa.Check.isin(["RUS"])),
+        "year": pa.Column("int64", pa.Check.in_range(1949, 1991)),
+        "milex_usd": pa.Column(float, pa.Check.gt(0)),
+        "source": pa.Column(str),
+    },
+    unique=["iso3", "year"],
+    strict=True,
+)
+
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "countries": COUNTRIES,
     "panel": PANEL,
@@ -193,6 +204,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "conflict_dyads": CONFLICT_DYADS,
     "long_run_gdp": LONG_RUN_GDP,
     "arms_races": ARMS_RACES,
+    "cold_war_milex": COLD_WAR_MILEX,
 }
 
 

@@ -1,7 +1,7 @@
 """Soviet spending before SIPRI's Russia series: the USSR 1949-1991 in constant 2023 US$.
 
 SIPRI's Russia series starts in 1992 and its USSR row has only 1988-1990 (constant 2023 US$);
-China starts in 1989. The Correlates of War National Material Capabilities data (COW NMC 6.0,
+China starts in 1989. The Correlates of War National Material Capabilities data (COW NMC 7.0,
 bundled under ``data/raw/peacesciencer``) give ``milex`` for the USSR (ccode 365) from 1816
 in thousands of CURRENT US$, from sources that change over time (COW's Soviet series drops
 by about 60% between 1988 and 1989 when its source changes).
@@ -75,7 +75,7 @@ def build_table(raw: str | Path) -> pd.DataFrame:
         c_adv, c_usa = float(cow[iso][first_sipri]), float(cow["USA"][first_sipri])
         level = s_adv / (c_adv / c_usa * s_usa)
         value = spliced * level
-        source = pd.Series("COW NMC 6.0 ratio to USA x SIPRI USA, level at SIPRI", index=years)
+        source = pd.Series("COW NMC 7.0 ratio to USA x SIPRI USA, level at SIPRI", index=years)
         have = sipri[iso].reindex(years).notna()
         value[have] = sipri[iso].reindex(years)[have]
         source[have] = "SIPRI (constant 2023 US$)"
@@ -91,8 +91,10 @@ def build_table(raw: str | Path) -> pd.DataFrame:
 
 
 def load() -> pd.DataFrame:
-    """The bundled table (iso3, year, milex_usd constant 2023 US$, source)."""
-    return pd.read_csv(TABLE)
+    """The bundled table (iso3, year, milex_usd constant 2023 US$, source); in ``data_version``."""
+    from natofutures.data import cold_war_milex
+
+    return cold_war_milex()
 
 
 if __name__ == "__main__":  # python -m natofutures.analysis.burden.cold_war data/raw
