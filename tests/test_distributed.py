@@ -45,6 +45,28 @@ def test_public_simulate_accepts_a_scheduler(local_run: xr.Dataset) -> None:
     assert seen[-1] == 600 and seen == sorted(seen)
 
 
+def test_a_local_cluster_starts_cleanly_when_the_default_dask_port_is_taken(
+    local_run: xr.Dataset,
+) -> None:
+    """Dask's default dashboard port 8787 busy (another cluster, another user): no warning
+    (warnings are errors in this suite), same numbers."""
+    import socket
+
+    holder = socket.socket()
+    try:
+        holder.bind(("0.0.0.0", 8787))
+        holder.listen()
+    except OSError:
+        pass  # already taken by someone else: the condition under test holds anyway
+    try:
+        dist = nf.simulate(
+            "division_of_labor", draws=600, seed=11, horizon=2035, scheduler="local:1"
+        )
+    finally:
+        holder.close()
+    _assert_bit_identical(local_run, dist)
+
+
 def test_draw_offsets_concatenate_to_the_whole_run(local_run: xr.Dataset) -> None:
     pieces = [
         nf.simulate("division_of_labor", draws=hi - lo, seed=11, horizon=2035, draw_offset=lo)

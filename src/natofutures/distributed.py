@@ -72,7 +72,9 @@ def dask_client(spec: str) -> Iterator[Any]:
                 n_workers=arg,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                # a free local port: the default 8787 may be taken (another cluster, another
+                # user), which Dask answers with a warning and a different port
+                dashboard_address="127.0.0.1:0",
                 host="127.0.0.1",
             ) as cluster,
             Client(cluster) as client,
