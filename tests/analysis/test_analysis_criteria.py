@@ -171,6 +171,26 @@ def test_cohesion_falls_as_the_alliance_turns_from_what_allies_fear(ctx: Context
     assert values(ctx, ds)["cohesion"] == pytest.approx(0.5 * hhi + 0.5)
 
 
+def test_cohesion_is_defined_when_an_ally_perceives_no_threat_at_all(ctx: Context) -> None:
+    """No threat from either adversary (both intentions 0): nothing to disagree about, so that
+    ally adds no spread; found by schemathesis as NaN that made /api/compare answer 422."""
+    ds = synthetic()
+    ds["threat"].loc[{"country": "POL"}] = 0.0
+    hhi = 0.25**2 + 0.625**2 + 0.125**2
+    eps = 400 / 900
+    spread = (2 * abs(0.75 - eps) + 0.0) / 3  # USA and DEU fear Russia 3/4; POL takes eps
+    assert values(ctx, ds)["cohesion"] == pytest.approx(0.5 * hhi + 0.5 * (1 - spread))
+    ds["threat"][:] = 0.0
+    assert values(ctx, ds)["cohesion"] == pytest.approx(0.5 * hhi + 0.5)
+
+
+def test_cohesion_is_defined_when_the_allies_deliver_no_power_anywhere(ctx: Context) -> None:
+    ds = synthetic()
+    ds["delivered"].loc[{"country": ["USA", "DEU", "POL"]}] = 0.0
+    # no leader, and what allies fear (Russia 3/4) against an undefined effort taken as 1/2
+    assert values(ctx, ds)["cohesion"] == pytest.approx(0.5 * 0.0 + 0.5 * (1 - abs(0.75 - 0.5)))
+
+
 def test_joint_threat_rises_when_europe_faces_china_too(ctx: Context) -> None:
     proj = cr._projection(synthetic())
     assert float(cr.joint_threat(proj, ctx).mean()) == pytest.approx(0.25)

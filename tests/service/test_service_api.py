@@ -326,6 +326,26 @@ def test_bad_compare_input_is_422_naming_the_field(
     assert field in resp.json()["detail"]
 
 
+def test_compare_accepts_a_world_with_no_threat(client: TestClient) -> None:
+    """Both adversaries' intentions at 0 is schema-valid; the criteria must stay finite
+    (schemathesis found a 422 'decision matrix: contains NaN' here)."""
+    calm = {"intentions.scale.RUS": 0.0, "intentions.scale.CHN": 0.0}
+    resp = client.post(
+        "/api/compare",
+        json={
+            "scenarios": [
+                {"posture": "business_as_usual", "overrides": calm},
+                {"posture": "division_of_labor", "overrides": calm},
+            ],
+            "draws": 4,
+            "seed": 1,
+            "smaa_samples": 200,
+            "record": False,
+        },
+    )
+    assert resp.status_code == 200, resp.text
+
+
 # ----------------------------------------------------------------------------- background jobs
 def _wait_job(c: TestClient, job_id: str, timeout: float = 60.0) -> list[dict[str, Any]]:
     """Poll a job until it leaves queued/running; every state seen, in order."""

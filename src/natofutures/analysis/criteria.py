@@ -439,18 +439,22 @@ def cohesion(ds: xr.Dataset, ctx: Context) -> np.ndarray:
     ``τ_i`` ally i's share of perceived threat coming from Russia (the engine's
     ``T_RUS / (T_RUS + T_CHN)``, docs/methodology.md §3) and ``ε`` the share of the allies'
     delivered power that faces Russia (``P_europe / (P_europe + P_indo_pacific)``): the spread
-    of what allies fear around what the alliance does.
+    of what allies fear around what the alliance does. An ally that perceives no threat from
+    either adversary has nothing to disagree about (its ``τ_i`` is taken as ``ε``); with no
+    allied power in either theatre ``ε`` is ½, and with none in Europe the leadership term is 0.
     """
     d = ds["delivered"]
     allies = _members(ds, ctx.allies)
     europe = d.sel(country=allies, theatre="europe")
-    shares = europe / europe.sum("country")
+    p_eur = europe.sum("country")
+    shares = (europe / p_eur.where(p_eur > 0)).fillna(0.0)
     hhi = (shares**2).sum("country")
     t = ds["threat"].sel(country=allies)
     t_rus, t_chn = t.sel(adversary="RUS"), t.sel(adversary="CHN")
-    tau = t_rus / (t_rus + t_chn)
-    p_eur = europe.sum("country")
-    eps = p_eur / (p_eur + d.sel(country=allies, theatre="indo_pacific").sum("country"))
+    p_both = p_eur + d.sel(country=allies, theatre="indo_pacific").sum("country")
+    eps = (p_eur / p_both.where(p_both > 0)).fillna(0.5)
+    t_both = t_rus + t_chn
+    tau = (t_rus / t_both.where(t_both > 0)).fillna(eps)
     shared = 1.0 - abs(tau - eps).mean("country")
     return _values((0.5 * hhi + 0.5 * shared).mean("year"))
 
