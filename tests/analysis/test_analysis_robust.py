@@ -128,6 +128,18 @@ def test_cli_json_and_report(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     assert "What would you have to believe?" in html and "data:image/png;base64," in html
 
 
+def test_the_robust_page_fits_a_phone(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Wide tables scroll in their box; the run line with every posture name wraps."""
+    from tests._browser import page_widths
+
+    four = "business_as_usual,democracy_international,division_of_labor,global_vs_china"
+    args = ("--samples", "20", "--seed", "1", "--horizon", "2030", "--postures", four)
+    code, _, _ = run(capsys, "robust", *args, "--report", str(tmp_path / "r"))
+    assert code == 0
+    widths = page_widths(tmp_path / "r" / "robust.html", "robust")
+    assert widths[390] <= 390 and widths[1440] <= 1440, widths
+
+
 def test_cli_text_output(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "robust", *SMALL)
     assert code == 0

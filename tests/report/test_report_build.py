@@ -13,8 +13,8 @@ import pytest
 import natofutures as nf
 from natofutures.report import build_report, from_comparison
 from natofutures.report.build import count_word, fmt, summary_facts
+from tests._browser import ARTIFACTS, page_widths
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 SECTIONS = ("summary", "futures", "scorecard", "rankings", "drivers", "forecast", "history",
             "stress", "methodology", "sources", "reproduce")
 FIGURES = ("scorecard", "smaa", "forecast", "drivers", "burden_history", "pledge_gaps", "stress")
@@ -162,32 +162,6 @@ def test_scorecard_table_matches(built: tuple[Any, Any, Path]) -> None:
     assert fc.sum() == pytest.approx(1.0)
 
 
-def _page_widths(html: Path, name: str) -> dict[int, int]:
-    """Open the report in Chromium at phone (390 px) and desktop (1440 px) widths.
-
-    Returns the page's scroll width at each width; saves full-page screenshots
-    ``tests/artifacts/<name>-390.png`` and ``-1440.png`` (and checks no request leaves the
-    file). A page wider than its viewport means the reader has to scroll sideways.
-    """
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    widths = {}
-    requests: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        for width in (390, 1440):
-            page = browser.new_page(viewport={"width": width, "height": 900})
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto(html.as_uri())
-            widths[width] = int(page.evaluate("document.documentElement.scrollWidth"))
-            page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
-            page.close()
-        browser.close()
-    assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
-    return widths
-
-
 def test_screenshot(built: tuple[Any, Any, Path]) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -213,7 +187,7 @@ def test_screenshot(built: tuple[Any, Any, Path]) -> None:
 def test_report_fits_a_phone_and_a_desktop(built: tuple[Any, Any, Path]) -> None:
     """No page wider than the viewport at 390 and 1440 px: wide tables scroll in their boxes."""
     _, _, out = built
-    widths = _page_widths(out / "index.html", "report")
+    widths = page_widths(out / "index.html", "report")
     assert widths[390] <= 390, widths
     assert widths[1440] <= 1440, widths
     html = (out / "index.html").read_text(encoding="utf-8")
@@ -331,7 +305,7 @@ def test_scenario_card_lists_shocks_and_uncertainty(custom: tuple[list[Any], Pat
 
 def test_custom_report_fits_a_phone(custom: tuple[list[Any], Path]) -> None:
     _, out = custom
-    widths = _page_widths(out / "index.html", "report-custom")
+    widths = page_widths(out / "index.html", "report-custom")
     assert widths[390] <= 390 and widths[1440] <= 1440, widths
 
 

@@ -327,8 +327,8 @@ def _distances(th: dict[str, Any]) -> dict[str, float]:
     out = {}
     for name, spec in th["objectives"].items():
         cap = caps.loc[spec["capital"]]
-        ends = np.array([spec["origin"]["lat"], spec["origin"]["lon"], cap["lat"], cap["lon"]])
-        straight = float(great_circle_km(*ends.astype(float)))
+        ends = [spec["origin"]["lat"], spec["origin"]["lon"], cap["lat"], cap["lon"]]
+        straight = float(great_circle_km(*np.asarray(ends, dtype=float)))
         out[name] = straight * float(spec["circuity"]["value"]) - float(
             spec["outskirts_km"]["value"]
         )
